@@ -1,0 +1,28 @@
+{
+    "name": "Lead Qualification Plus",
+    "summary": "Qualify leads with profiles, enforce stage transition requirements, "
+    "disqualify with reasons and reactivate, track stakeholders and competitors",
+    "version": "18.0.1.0.0",
+    "category": "Sales/CRM",
+    "website": "https://github.com/lead-qualification-plus/lead_qualification_plus",
+    "author": "Lead Qualification Plus",
+    "license": "LGPL-3",
+    "depends": ["crm", "sale_crm"],
+    "data": [
+        "security/lead_qualification_plus_security.xml",
+        "security/ir.model.access.csv",
+        "data/res_groups_data.xml",
+        "views/crm_qualification_event_views.xml",
+        "views/crm_lead_views.xml",
+    ],
+    "demo": [
+        "demo/res_users_demo.xml",
+    ],
+    "assets": {
+        "web.assets_tests": [
+            "lead_qualification_plus/static/tests/tours/**/*",
+        ],
+    },
+    "installable": True,
+    "application": False,
+}

@@ -1,0 +1,52 @@
+from odoo.exceptions import AccessError
+
+from .common import LeadQualificationCommon
+
+
+class TestFoundation(LeadQualificationCommon):
+    def test_leads_feature_is_on_for_every_user(self):
+        """Installing the addon switches Odoo's Leads feature on: new leads are leads, not opportunities."""
+        self.assertTrue(self.user_salesman.has_group("crm.group_use_lead"))
+        lead = self.env["crm.lead"].with_user(self.user_salesman).create({"name": "Fresh lead"})
+        self.assertEqual(lead.type, "lead")
+
+    def test_new_lead_is_open(self):
+        lead = self._create_leads()
+        self.assertEqual(lead.qualification_state, "open")
+        self.assertFalse(lead.copy().qualification_event_ids)
+
+    def test_history_is_written_by_the_system_only(self):
+        lead = self._create_leads()
+        event = lead.with_user(self.user_salesman)._log_qualification_event(
+            "qualified", note="Budget confirmed"
+        )
+        self.assertEqual(event.user_id, self.user_salesman)
+        self.assertEqual(event.stage_id, self.stage_new)
+        self.assertEqual(lead.with_user(self.user_salesman).qualification_event_ids, event)
+        with self.assertRaises(AccessError):
+            event.with_user(self.user_salesman).write({"note": "rewritten"})
+        with self.assertRaises(AccessError):
+            self.env["crm.qualification.event"].with_user(self.user_manager).create(
+                {"lead_id": lead.id, "event": "qualified"}
+            )
+
+    def test_history_follows_lead_access(self):
+        """A salesperson limited to their own leads does not see the history of another's lead."""
+        foreign_lead = self._create_leads(user_id=self.user_salesman_all.id)
+        foreign_lead._log_qualification_event("disqualified")
+        events = (
+            self.env["crm.qualification.event"]
+            .with_user(self.user_salesman)
+            .search([("lead_id", "=", foreign_lead.id)])
+        )
+        self.assertFalse(events)
+        events = (
+            self.env["crm.qualification.event"]
+            .with_user(self.user_salesman_all)
+            .search([("lead_id", "=", foreign_lead.id)])
+        )
+        self.assertEqual(len(events), 1)
+
+    def test_managers_may_override_transitions(self):
+        self.assertTrue(self.user_manager.has_group("lead_qualification_plus.group_transition_override"))
+        self.assertFalse(self.user_salesman.has_group("lead_qualification_plus.group_transition_override"))
