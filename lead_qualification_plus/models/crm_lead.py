@@ -30,6 +30,14 @@ class CrmLead(models.Model):
     # BUSINESS
     # ------------------------------------------------------------
 
+    def _check_qualify_transition_rules(self):
+        """Raise a ValidationError when a transition rule with target ``qualify`` blocks a lead of self.
+
+        Called by every user-triggered qualification (wizard and ``qualify()``); the transition rules replace
+        this no-op. The system's own automatic qualification does not call it.
+        """
+        return True
+
     def _log_qualification_event(self, event, reason=False, note=False):
         """Write one history event per lead in self, in one batch.
 
