@@ -5,10 +5,10 @@ Usage (through the harness, which prepares PostgreSQL and the template database)
     ./harness bench                       # every pair, 5 rounds
     ./harness bench --rounds 9 create_leads
 
-Each pair compares scenario A with scenario B on identical data: the runner alternates A B A B … in the same
-process, each execution in its own transaction rolled back afterwards, and prints the median wall time, the SQL
-query count and the median of the per-round A/B ratios. Absolute times depend on the machine; the ratios are what
-the project tracks (README, "Performance").
+Each pair compares scenario A with scenario B on identical data: the runner alternates A B A B … in
+the same process, each execution in its own transaction rolled back afterwards, and prints the median
+wall time, the SQL query count and the median of the per-round A/B ratios. Absolute times depend on the
+machine; the ratios are what the project tracks (README, "Performance").
 """
 
 import argparse
@@ -22,10 +22,10 @@ BENCH_DIR = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(BENCH_DIR)
 sys.path.insert(0, BENCH_DIR)
 
+import scenarios  # noqa: E402
+
 import odoo  # noqa: E402
 from odoo import SUPERUSER_ID, api  # noqa: E402
-
-import scenarios  # noqa: E402
 
 ADDON = "lead_qualification_plus"
 DATABASES = {
@@ -36,12 +36,16 @@ DATABASES = {
 
 
 def parse_args():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("pairs", nargs="*", help="pairs to run (default: all): " + ", ".join(scenarios.PAIRS))
     parser.add_argument("--odoo-config", required=True)
     parser.add_argument("--template", required=True, help="database with the base apps to copy")
     parser.add_argument("--rounds", type=int, default=5)
-    parser.add_argument("--keep-databases", action="store_true", help="reuse the scratch databases if present")
+    parser.add_argument(
+        "--keep-databases", action="store_true", help="reuse the scratch databases if present"
+    )
     return parser.parse_args()
 
 
