@@ -28,6 +28,7 @@ import odoo  # noqa: E402
 from odoo import SUPERUSER_ID, api  # noqa: E402
 
 ADDON = "lead_qualification_plus"
+INSTALL_FLAGS = ["--stop-after-init", "--log-level=warn", "--no-http"]
 DATABASES = {
     # The addon installed on top of the template's apps, versus the template's apps alone.
     "with": "lqp_bench_with",
@@ -63,8 +64,7 @@ def build_databases(args):
             cr.execute(f'CREATE DATABASE "{name}" TEMPLATE "{args.template}"')
         if kind == "with":
             subprocess.run(
-                [sys.executable, odoo_bin, "-c", args.odoo_config, "-d", name, "-i", ADDON]
-                + ["--stop-after-init", "--log-level=warn", "--no-http"],
+                [sys.executable, odoo_bin, "-c", args.odoo_config, "-d", name, "-i", ADDON, *INSTALL_FLAGS],
                 check=True,
             )
     odoo.sql_db.close_all()

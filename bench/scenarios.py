@@ -1,7 +1,7 @@
 """Benchmark scenarios, in pairs. Each issue that states a speed goal adds its pair here.
 
-A scenario has a ``setup(env)`` that prepares data (not timed) and returns it, and a ``run(env, data)`` that is
-timed. ``db`` says which scratch database it runs in: ``with`` the addon or ``without`` it.
+A scenario has a ``setup(env)`` that prepares data (not timed) and returns it, and a ``run(env, data)``
+that is timed. ``db`` says which scratch database it runs in: ``with`` the addon or ``without`` it.
 """
 
 from dataclasses import dataclass
