@@ -175,3 +175,18 @@ class TestAttachStakeholdersToCompany(StakeholderCommon):
         self._add_stakeholder(lead, self.free_contact)
         lead.with_user(self.user_salesman)._attach_stakeholders_to_company()
         self.assertEqual(self.free_contact.parent_id, self.customer)
+
+
+class TestStakeholderViews(StakeholderCommon):
+    def test_views_show_decision_makers(self):
+        """The pipeline card marks opportunities without a decision maker; both search views can filter."""
+        Lead = self.env["crm.lead"].with_user(self.user_salesman)
+        kanban = Lead.get_view(self.env.ref("crm.crm_case_kanban_view_leads").id, "kanban")["arch"]
+        self.assertIn("o_lqp_no_decision_maker", kanban)
+        for search_view in ("crm.view_crm_case_leads_filter", "crm.view_crm_case_opportunities_filter"):
+            arch = Lead.get_view(self.env.ref(search_view).id, "search")["arch"]
+            self.assertIn('name="has_decision_maker"', arch)
+            self.assertIn('name="without_decision_maker"', arch)
+        form = Lead.get_view(self.env.ref("crm.crm_lead_view_form").id, "form")["arch"]
+        self.assertIn('name="stakeholder_ids"', form)
+        self.assertIn('name="competitor_ids"', form)
