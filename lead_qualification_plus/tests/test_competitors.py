@@ -1,6 +1,6 @@
 from psycopg2 import IntegrityError
 
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.service.model import _as_validation_error
 from odoo.tests import Form
 from odoo.tools import mute_logger
@@ -72,6 +72,16 @@ class TestCompetitors(StakeholderCommon):
         self.assertFalse((with_a + with_b).filtered("active"))
         self.assertFalse(with_a.lost_to_competitor_id)
         self.assertEqual(with_b.lost_to_competitor_id, self.competitor_b)
+
+    def test_lost_only_to_a_recorded_competitor(self):
+        lead = self._create_leads()
+        line = self._add_competitor(lead, self.competitor_a)
+        with self.assertRaises(ValidationError):
+            lead.with_user(self.user_salesman).write({"lost_to_competitor_id": self.competitor_b.id})
+        lead.with_user(self.user_salesman).action_set_lost(lost_to_competitor_id=self.competitor_a.id)
+        # The record of the loss survives the removal of the line.
+        line.unlink()
+        self.assertEqual(lead.lost_to_competitor_id, self.competitor_a)
 
     def test_restore_clears_lost_to_competitor(self):
         lead = self._create_leads()
