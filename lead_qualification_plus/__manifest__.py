@@ -17,6 +17,8 @@
         "views/crm_lead_views.xml",
         "views/crm_qualification_profile_views.xml",
         "views/res_config_settings_views.xml",
+        "views/res_partner_views.xml",
+        "views/sale_order_views.xml",
     ],
     "demo": [
         "demo/res_users_demo.xml",
