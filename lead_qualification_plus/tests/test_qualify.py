@@ -172,7 +172,8 @@ class TestQualify(TestQualifyCommon):
     def test_lead_domain_evaluation(self):
         """The domain widget's expressions evaluate; an invalid domain is refused."""
         mine = self._profile(
-            lead_domain="[('user_id', '=', uid), ('create_date', '<=', context_today().strftime('%Y-%m-%d 23:59:59'))]"
+            lead_domain="[('user_id', '=', uid), "
+            "('create_date', '<=', context_today().strftime('%Y-%m-%d 23:59:59'))]"
         )
         lead = self._create_leads()
         self.assertEqual(lead.with_user(self.user_salesman)._get_qualification_profiles()[lead.id], mine)
