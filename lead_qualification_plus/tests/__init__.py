@@ -4,3 +4,7 @@ from . import test_stakeholders
 from . import test_stakeholder_merge
 from . import test_competitors
 from . import test_stakeholder_security
+from . import test_qualify
+from . import test_qualify_performance
+from . import test_qualify_wizard
+from . import test_qualify_ui
