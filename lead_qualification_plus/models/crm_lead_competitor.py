@@ -15,7 +15,8 @@ class CrmLeadCompetitor(models.Model):
         ondelete="cascade",
         index=True,
     )
-    company_id = fields.Many2one(related="lead_id.company_id", store=True, index=True)
+    # Not stored: a stored copy is recomputed line by line whenever leads are written with their company.
+    company_id = fields.Many2one(related="lead_id.company_id")
     competitor_id = fields.Many2one(
         comodel_name="crm.competitor",
         string="Competitor",

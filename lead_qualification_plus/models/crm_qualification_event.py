@@ -14,7 +14,8 @@ class CrmQualificationEvent(models.Model):
         index=True,
         ondelete="cascade",
     )
-    company_id = fields.Many2one(related="lead_id.company_id", store=True, index=True)
+    # Not stored: a stored copy is recomputed line by line whenever leads are written with their company.
+    company_id = fields.Many2one(related="lead_id.company_id")
     event = fields.Selection(
         selection=[
             ("qualified", "Qualified"),
