@@ -13,10 +13,14 @@
         "security/ir.model.access.csv",
         "data/res_groups_data.xml",
         "views/crm_qualification_event_views.xml",
+        "wizards/crm_lead_qualify_views.xml",
         "views/crm_lead_views.xml",
+        "views/crm_qualification_profile_views.xml",
+        "views/res_config_settings_views.xml",
     ],
     "demo": [
         "demo/res_users_demo.xml",
+        "demo/crm_qualification_profile_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -1,2 +1,7 @@
 from . import crm_lead
 from . import crm_qualification_event
+from . import crm_qualification_profile
+from . import res_company
+from . import res_config_settings
+from . import res_partner
+from . import sale_order

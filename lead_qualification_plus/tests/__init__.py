@@ -1,2 +1,5 @@
 from . import test_foundation
 from . import test_ui
+from . import test_qualify
+from . import test_qualify_performance
+from . import test_qualify_wizard
