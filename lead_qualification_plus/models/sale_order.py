@@ -70,19 +70,21 @@ class SaleOrder(models.Model):
             return
         leads_by_order = orders._find_buyer_leads()
         for order in orders:
-            leads = leads_by_order[order.id]
-            if leads:
-                order._qualify_leads_for_order(leads)
-            else:
-                order._link_buyer_qualified_lead()
+            open_leads, qualified_lead = leads_by_order[order.id]
+            if open_leads:
+                order._qualify_leads_for_order(open_leads)
+            elif qualified_lead:
+                # A later order of a buyer whose lead is qualified already is linked to it, nothing more.
+                order._link_qualified_leads(qualified_lead)
 
     def _find_buyer_leads(self):
-        """Return ``{order_id: leads}``: the buyer's open leads and opportunities, oldest first.
+        """Return ``{order_id: (open_leads, qualified_lead)}``: the buyer's open leads and opportunities,
+        oldest first, and the buyer's most recently qualified one.
 
-        A lead is the buyer's when its customer belongs to the buyer's commercial entity or, for a lead
-        without customer, when its normalized email is the buyer's (else its sanitized phone). Only active
-        leads of the order's company (or of no company). One query for all orders; a lead goes to the first
-        order that matches it.
+        A lead is the buyer's when its customer belongs to the buyer's commercial entity or, for an open
+        lead without customer, when its normalized email is the buyer's (else its sanitized phone). Only
+        active leads of the order's company (or of no company). One query for all orders; an open lead goes
+        to the first order that matches it.
         """
         Lead = self.env["crm.lead"]
         buyers = {order.id: self._get_buyer_keys(order.partner_id) for order in self}
@@ -91,22 +93,27 @@ class SaleOrder(models.Model):
         free_lead_domains = [[("email_normalized", "in", list(emails))]] if emails else []
         if phones:
             free_lead_domains.append([("phone_sanitized", "in", list(phones))])
-        buyer_domain = [("partner_id.commercial_partner_id", "in", self.partner_id.commercial_partner_id.ids)]
+        partner_domain = [("partner_id.commercial_partner_id", "in", self.partner_id.commercial_partner_id.ids)]
+        open_domain = partner_domain
         if free_lead_domains:
             free_domain = expression.AND([[("partner_id", "=", False)], expression.OR(free_lead_domains)])
-            buyer_domain = expression.OR([buyer_domain, free_domain])
-        candidates = Lead.search(
+            open_domain = expression.OR([open_domain, free_domain])
+        found = Lead.search(
             expression.AND(
                 [
-                    [
-                        ("qualification_state", "=", "open"),
-                        ("company_id", "in", [*self.company_id.ids, False]),
-                    ],
-                    buyer_domain,
+                    [("company_id", "in", [*self.company_id.ids, False])],
+                    expression.OR(
+                        [
+                            expression.AND([[("qualification_state", "=", "open")], open_domain]),
+                            expression.AND([[("qualification_state", "=", "qualified")], partner_domain]),
+                        ]
+                    ),
                 ]
             ),
             order="create_date, id",
         )
+        candidates = found.filtered(lambda lead: lead.qualification_state == "open")
+        qualified = (found - candidates).sorted("date_qualified", reverse=True)
         result = {}
         taken = Lead
         for order in self:
@@ -126,8 +133,14 @@ class SaleOrder(models.Model):
             if not matched:
                 matched = free.filtered(lambda lead, keys=keys: lead.phone_sanitized in keys["phones"])
             matched |= by_partner
-            result[order.id] = mine.filtered(lambda lead, matched=matched: lead in matched)
             taken |= matched
+            qualified_lead = qualified.filtered(
+                lambda lead, order=order: (
+                    lead.company_id in (order.company_id, Lead.company_id)
+                    and lead.partner_id.commercial_partner_id == order.partner_id.commercial_partner_id
+                )
+            )[:1]
+            result[order.id] = (mine.filtered(lambda lead, matched=matched: lead in matched), qualified_lead)
         return result
 
     def _get_buyer_keys(self, buyer):
@@ -194,7 +207,7 @@ class SaleOrder(models.Model):
             self._win_opportunities(leads.filtered(lambda lead: lead.type == "opportunity"))
 
     def _link_qualified_leads(self, leads):
-        """Link the order to the oldest lead (and opportunity) it qualified and take their attribution."""
+        """Link the order to the oldest of the leads (and opportunity) and take their attribution."""
         self.ensure_one()
         values = {"originating_lead_id": leads[0].id}
         opportunity = leads.filtered(lambda lead: lead.type == "opportunity")[:1]
@@ -205,24 +218,6 @@ class SaleOrder(models.Model):
             if not self[fname] and source:
                 values[fname] = source[fname].id
         self.write(values)
-
-    def _link_buyer_qualified_lead(self):
-        """A later order of a buyer whose lead is already qualified is linked to it, nothing more."""
-        self.ensure_one()
-        lead = self.env["crm.lead"].search(
-            [
-                ("qualification_state", "=", "qualified"),
-                ("company_id", "in", [self.company_id.id, False]),
-                ("partner_id.commercial_partner_id", "=", self.partner_id.commercial_partner_id.id),
-            ],
-            order="date_qualified desc, id desc",
-            limit=1,
-        )
-        if lead:
-            values = {"originating_lead_id": lead.id}
-            if lead.type == "opportunity" and not self.opportunity_id:
-                values["opportunity_id"] = lead.id
-            self.write(values)
 
     def _win_opportunities(self, opportunities):
         """Set the opportunities won with the order's untaxed amount (a profile option)."""
