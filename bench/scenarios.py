@@ -76,7 +76,9 @@ PAIRS = {
     ),
     "confirm_web_order": Pair(
         a=Scenario("confirm a web order, feature on", "with", _web_order_setup(True, False), _confirm_order),
-        b=Scenario("confirm a web order, feature off", "with", _web_order_setup(False, False), _confirm_order),
+        b=Scenario(
+            "confirm a web order, feature off", "with", _web_order_setup(False, False), _confirm_order
+        ),
         goal=1.1,
     ),
     "confirm_web_order_qualifying": Pair(

@@ -93,7 +93,8 @@ class SaleOrder(models.Model):
         free_lead_domains = [[("email_normalized", "in", list(emails))]] if emails else []
         if phones:
             free_lead_domains.append([("phone_sanitized", "in", list(phones))])
-        partner_domain = [("partner_id.commercial_partner_id", "in", self.partner_id.commercial_partner_id.ids)]
+        commercial_partners = self.partner_id.commercial_partner_id
+        partner_domain = [("partner_id.commercial_partner_id", "in", commercial_partners.ids)]
         open_domain = partner_domain
         if free_lead_domains:
             free_domain = expression.AND([[("partner_id", "=", False)], expression.OR(free_lead_domains)])
