@@ -73,6 +73,29 @@ def _native_mass_convert(env, lead_ids):
     wizard.action_mass_convert()
 
 
+def _web_order_setup(feature_on, with_lead):
+    def setup(env):
+        env.company.order_qualifies_leads = feature_on
+        website = env["website"].search([("company_id", "=", env.company.id)], limit=1)
+        product = env["product.product"].create({"name": "Bench product", "list_price": 10.0})
+        buyer = env["res.partner"].create({"name": "Bench buyer", "email": "bench.buyer@example.com"})
+        if with_lead:
+            env["crm.lead"].create({"name": "Bench buyer lead", "type": "lead", "email_from": buyer.email})
+        return env["sale.order"].create(
+            {
+                "partner_id": buyer.id,
+                "website_id": website.id,
+                "order_line": [(0, 0, {"product_id": product.id, "product_uom_qty": 3})],
+            }
+        )
+
+    return setup
+
+
+def _confirm_order(env, order):
+    order.action_confirm()
+
+
 PAIRS = {
     "create_leads": Pair(
         a=Scenario("create 1,000 leads, with addon", "with", _setup_lead_values, _create_leads),
@@ -83,5 +106,18 @@ PAIRS = {
         a=Scenario("qualify 500 leads (wizard)", "with", _setup_qualify_leads, _qualify_mass),
         b=Scenario("native mass convert 500 leads", "without", _setup_qualify_leads, _native_mass_convert),
         goal=1.0,
+    ),
+    "confirm_web_order": Pair(
+        a=Scenario("confirm a web order, feature on", "with", _web_order_setup(True, False), _confirm_order),
+        b=Scenario(
+            "confirm a web order, feature off", "with", _web_order_setup(False, False), _confirm_order
+        ),
+        goal=1.1,
+    ),
+    "confirm_web_order_qualifying": Pair(
+        a=Scenario(
+            "confirm a web order qualifying a lead", "with", _web_order_setup(True, True), _confirm_order
+        ),
+        b=Scenario("confirm a web order, feature off", "with", _web_order_setup(False, True), _confirm_order),
     ),
 }

@@ -162,7 +162,7 @@ class CrmLead(models.Model):
                 )
         self._check_qualify_transition_rules()
 
-    def _qualify(self, profile=None, choices=None, links=None):
+    def _qualify(self, profile=None, choices=None, links=None, match_profiles=True, note=False):
         """Qualify self without the checks of a user action (rights, states, transition rules).
 
         The system's own automatic qualification calls this directly; callers check what they must first.
@@ -173,18 +173,24 @@ class CrmLead(models.Model):
         :param dict links: ``{lead_id: {"company": partner, "contact": partner}}``: the partner to link
             instead of the automatic best match (an empty recordset creates a new one); a missing key
             matches automatically
+        :param bool match_profiles: without ``profile``, False applies the built-in behaviour instead of
+            looking for a suitable profile
+        :param str note: note of the history events (e.g. what triggered an automatic qualification)
         :return: the list of dicts documented on :meth:`qualify`
         """
         if not self:
             return []
         choices = choices or {}
         links = links or {}
-        profiles = self._get_qualification_profiles(profile)
+        if profile or match_profiles:
+            profiles = self._get_qualification_profiles(profile)
+        else:
+            profiles = dict.fromkeys(self.ids, self.env["crm.qualification.profile"])
         plans = self._qualify_plan(profiles, choices, links)
         self._qualify_create_partners(plans)
         self._qualify_update_leads(plans)
         self._qualify_create_sale_orders(plans)
-        self._qualify_log(plans)
+        self._qualify_log(plans, note=note)
         return [
             {
                 "lead_id": lead.id,
@@ -505,7 +511,7 @@ class CrmLead(models.Model):
         for lead, order in zip(leads, orders, strict=True):
             plans[lead.id]["sale_order"] = order
 
-    def _qualify_log(self, plans):
+    def _qualify_log(self, plans, note=False):
         """Post one chatter message per lead listing what was created or linked, and log the history."""
         bodies = {}
         for lead in self:
@@ -532,7 +538,20 @@ class CrmLead(models.Model):
                 Markup().join(Markup("<li>%s</li>") % item for item in items),
             )
         self._message_log_batch(bodies=bodies)
-        self._log_qualification_event("qualified")
+        self._log_qualification_event("qualified", note=note)
+
+    def _qualify_opportunities_from_order(self, profile, note):
+        """Mark opportunities qualified by an order: they are opportunities already, so nothing is converted
+        or created; the buyer is linked by the caller."""
+        self.write(
+            {
+                "qualification_state": "qualified",
+                "qualification_profile_id": profile.id,
+                "date_qualified": fields.Datetime.now(),
+                "qualified_user_id": self.env.uid,
+            }
+        )
+        self._log_qualification_event("qualified", note=note)
 
 
 class CrmLeadStakeholders(models.Model):

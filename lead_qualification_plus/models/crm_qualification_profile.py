@@ -101,6 +101,10 @@ class CrmQualificationProfile(models.Model):
         string="Use for Webshop",
         help="Profile applied when the system qualifies the leads of webshop customers.",
     )
+    web_order_set_won = fields.Boolean(
+        string="Orders Win Opportunities",
+        help="When an order qualifies an opportunity, set it won with the order's untaxed amount.",
+    )
 
     # ------------------------------------------------------------
     # CONSTRAINTS

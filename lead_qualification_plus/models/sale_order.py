@@ -1,4 +1,15 @@
-from odoo import fields, models
+import logging
+
+from markupsafe import Markup
+
+from odoo import SUPERUSER_ID, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.osv import expression
+
+_logger = logging.getLogger(__name__)
+
+# Attribution: what an order takes from the lead it qualified when it has none of its own.
+UTM_FIELDS = ("campaign_id", "medium_id", "source_id")
 
 
 class SaleOrder(models.Model):
@@ -13,3 +24,231 @@ class SaleOrder(models.Model):
         groups="sales_team.group_sale_salesman",
         help="The lead whose qualification created this quotation.",
     )
+
+    # ------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------
+
+    def _action_confirm(self):
+        result = super()._action_confirm()
+        self._qualify_buyer_leads()
+        return result
+
+    # ------------------------------------------------------------
+    # BUSINESS
+    # ------------------------------------------------------------
+
+    def _is_lead_qualifying_order(self):
+        """Whether confirming the order qualifies its buyer's open leads.
+
+        Backend quotations do when their company allows it; the eCommerce bridge adds web shop orders.
+        """
+        self.ensure_one()
+        return self.company_id.backend_order_qualifies_leads
+
+    def _get_lead_qualified_message(self):
+        """The chatter line a lead qualified by this order gets."""
+        self.ensure_one()
+        return Markup(self.env._("Qualified by order %s")) % self._get_html_link()
+
+    def _qualify_buyer_leads(self):
+        """Qualify the buyers' open leads, link them to the orders, and never fail an order doing so.
+
+        This is the system's own automatic qualification: a visitor's online payment confirms web orders, so
+        it runs as the superuser, applies the webshop profile and does not check the transition rules with
+        target ``qualify`` (no RPC caller reaches this private method). An order linked to a lead already
+        (confirmed before, cancelled, confirmed again) qualifies nothing twice.
+        """
+        orders = self.with_user(SUPERUSER_ID).filtered(
+            lambda order: (
+                order.company_id.order_qualifies_leads
+                and not order.originating_lead_id
+                and order._is_lead_qualifying_order()
+            )
+        )
+        if not orders:
+            return
+        leads_by_order = orders._find_buyer_leads()
+        for order in orders:
+            open_leads, qualified_lead = leads_by_order[order.id]
+            if open_leads:
+                order._qualify_leads_for_order(open_leads)
+            elif qualified_lead:
+                # A later order of a buyer whose lead is qualified already is linked to it, nothing more.
+                order._link_qualified_leads(qualified_lead)
+
+    def _find_buyer_leads(self):
+        """Return ``{order_id: (open_leads, qualified_lead)}``: the buyer's open leads and opportunities,
+        oldest first, and the buyer's most recently qualified one.
+
+        A lead is the buyer's when its customer belongs to the buyer's commercial entity or, for an open
+        lead without customer, when its normalized email is the buyer's (else its sanitized phone). Only
+        active leads of the order's company (or of no company). One query for all orders; an open lead goes
+        to the first order that matches it.
+        """
+        Lead = self.env["crm.lead"]
+        buyers = {order.id: self._get_buyer_keys(order.partner_id) for order in self}
+        emails = {email for keys in buyers.values() for email in keys["emails"]}
+        phones = {phone for keys in buyers.values() for phone in keys["phones"]}
+        free_lead_domains = [[("email_normalized", "in", list(emails))]] if emails else []
+        if phones:
+            free_lead_domains.append([("phone_sanitized", "in", list(phones))])
+        commercial_partners = self.partner_id.commercial_partner_id
+        partner_domain = [("partner_id.commercial_partner_id", "in", commercial_partners.ids)]
+        open_domain = partner_domain
+        if free_lead_domains:
+            free_domain = expression.AND([[("partner_id", "=", False)], expression.OR(free_lead_domains)])
+            open_domain = expression.OR([open_domain, free_domain])
+        found = Lead.search(
+            expression.AND(
+                [
+                    [("company_id", "in", [*self.company_id.ids, False])],
+                    expression.OR(
+                        [
+                            expression.AND([[("qualification_state", "=", "open")], open_domain]),
+                            expression.AND([[("qualification_state", "=", "qualified")], partner_domain]),
+                        ]
+                    ),
+                ]
+            ),
+            order="create_date, id",
+        )
+        candidates = found.filtered(lambda lead: lead.qualification_state == "open")
+        qualified = (found - candidates).sorted("date_qualified", reverse=True)
+        result = {}
+        taken = Lead
+        for order in self:
+            keys = buyers[order.id]
+            mine = candidates.filtered(
+                lambda lead, order=order, taken=taken: (
+                    lead.company_id in (order.company_id, Lead.company_id) and lead not in taken
+                )
+            )
+            by_partner = mine.filtered(
+                lambda lead, order=order: (
+                    lead.partner_id.commercial_partner_id == order.partner_id.commercial_partner_id
+                )
+            )
+            free = mine.filtered(lambda lead: not lead.partner_id)
+            matched = free.filtered(lambda lead, keys=keys: lead.email_normalized in keys["emails"])
+            if not matched:
+                matched = free.filtered(lambda lead, keys=keys: lead.phone_sanitized in keys["phones"])
+            matched |= by_partner
+            taken |= matched
+            qualified_lead = qualified.filtered(
+                lambda lead, order=order: (
+                    lead.company_id in (order.company_id, Lead.company_id)
+                    and lead.partner_id.commercial_partner_id == order.partner_id.commercial_partner_id
+                )
+            )[:1]
+            result[order.id] = (mine.filtered(lambda lead, matched=matched: lead in matched), qualified_lead)
+        return result
+
+    def _get_buyer_keys(self, buyer):
+        """The normalized emails and sanitized phones that identify a buyer on a lead without customer."""
+        phones = {buyer._phone_format(fname=fname) for fname in ("phone", "mobile") if buyer[fname]}
+        return {
+            "emails": {buyer.email_normalized} - {False, None, ""},
+            "phones": phones - {False, None, ""},
+        }
+
+    def _get_webshop_qualification_profile(self):
+        """The company's webshop profile, else the first active profile marked for the webshop (empty: the
+        buyer is only linked, nothing is created)."""
+        self.ensure_one()
+        company = self.company_id
+        if company.webshop_qualification_profile_id.active:
+            return company.webshop_qualification_profile_id
+        return self.env["crm.qualification.profile"].search(
+            [("use_for_webshop", "=", True), ("company_id", "in", [company.id, False])], limit=1
+        )
+
+    def _qualify_leads_for_order(self, leads):
+        """Qualify ``leads`` for this order in a savepoint; a failure leaves the order confirmed, is logged
+        and asks the leads' salespeople to qualify by hand."""
+        self.ensure_one()
+        try:
+            with self.env.cr.savepoint():
+                self._qualify_leads_as_buyer(leads)
+        except Exception as error:
+            _logger.exception("Order %s could not qualify the leads %s", self.name, leads.ids)
+            self._schedule_manual_qualification(leads, error)
+
+    def _qualify_leads_as_buyer(self, leads):
+        self.ensure_one()
+        profile = self._get_webshop_qualification_profile()
+        buyer = self.partner_id
+        Partner = self.env["res.partner"]
+        company = buyer.commercial_partner_id if buyer.commercial_partner_id.is_company else Partner
+        contact = buyer if not buyer.is_company else Partner
+        note = self.env._("Order %(order)s of %(buyer)s", order=self.name, buyer=buyer.display_name)
+        opportunities = leads.filtered(lambda lead: lead.type == "opportunity")
+        new_leads = leads - opportunities
+        if new_leads:
+            # The buyer is linked instead of creating a duplicate of them.
+            links = {}
+            for lead in new_leads:
+                links[lead.id] = {}
+                if company:
+                    links[lead.id]["company"] = company
+                if contact:
+                    links[lead.id]["contact"] = contact
+            choices = {}
+            if not profile:
+                choices = {"partner": bool(company), "contact": bool(contact), "opportunity": False}
+                choices["sale_order"] = False
+            new_leads._qualify(profile=profile, choices=choices, links=links, match_profiles=False, note=note)
+        if opportunities:
+            opportunities._qualify_opportunities_from_order(profile, note)
+        leads.filtered(lambda lead: not lead.partner_id).write({"partner_id": buyer.id})
+        message = self._get_lead_qualified_message()
+        leads._message_log_batch(bodies=dict.fromkeys(leads.ids, message))
+        self._link_qualified_leads(leads)
+        if profile.web_order_set_won:
+            self._win_opportunities(leads.filtered(lambda lead: lead.type == "opportunity"))
+
+    def _link_qualified_leads(self, leads):
+        """Link the order to the oldest of the leads (and opportunity) and take their attribution."""
+        self.ensure_one()
+        values = {"originating_lead_id": leads[0].id}
+        opportunity = leads.filtered(lambda lead: lead.type == "opportunity")[:1]
+        if opportunity and not self.opportunity_id:
+            values["opportunity_id"] = opportunity.id
+        for fname in UTM_FIELDS:
+            source = leads.filtered(fname)[:1]
+            if not self[fname] and source:
+                values[fname] = source[fname].id
+        self.write(values)
+
+    def _win_opportunities(self, opportunities):
+        """Set the opportunities won with the order's untaxed amount (a profile option)."""
+        self.ensure_one()
+        if opportunities:
+            opportunities.write({"expected_revenue": self.amount_untaxed})
+            opportunities.action_set_won()
+
+    def _schedule_manual_qualification(self, leads, error):
+        """Ask each lead's salesperson (else the order's) to qualify the lead by hand, saying why."""
+        self.ensure_one()
+        if isinstance(error, UserError | ValidationError):
+            reason = error.args[0]
+        else:
+            reason = self.env._("an unexpected error occurred (%s).", error)
+        note = self.env._(
+            "Order %(order)s could not qualify this lead automatically: %(reason)s",
+            order=self.name,
+            reason=reason,
+        )
+        try:
+            with self.env.cr.savepoint():
+                for user, user_leads in leads.grouped(lambda lead: lead.user_id or self.user_id).items():
+                    user_leads.activity_schedule(
+                        "mail.mail_activity_data_todo",
+                        summary=self.env._("Qualify this lead by hand"),
+                        note=note,
+                        user_id=user.id or SUPERUSER_ID,
+                    )
+        except Exception:
+            _logger.exception(
+                "Order %s could not schedule the manual qualification of %s", self.name, leads.ids
+            )

@@ -8,3 +8,4 @@ from . import test_qualify
 from . import test_qualify_performance
 from . import test_qualify_wizard
 from . import test_qualify_ui
+from . import test_order_qualification

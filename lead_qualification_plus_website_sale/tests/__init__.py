@@ -1,0 +1,2 @@
+from . import test_web_order_qualification
+from . import test_ui

@@ -1,0 +1,73 @@
+from odoo.addons.lead_qualification_plus.tests.test_order_qualification import OrderQualificationCommon
+
+
+class TestWebOrderQualification(OrderQualificationCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # Web orders qualify leads whatever the backend setting says.
+        cls.company.backend_order_qualifies_leads = False
+        cls.website = cls.env["website"].search([("company_id", "=", cls.company.id)], limit=1)
+        cls.provider = cls.env.ref("payment.payment_provider_demo")
+        cls.provider.write({"state": "test", "company_id": cls.company.id})
+
+    def _web_order(self, partner=None):
+        return self._new_order(partner, website_id=self.website.id)
+
+    def _pay(self, order):
+        transaction = (
+            self.env["payment.transaction"]
+            .sudo()
+            .create(
+                {
+                    "provider_id": self.provider.id,
+                    "payment_method_id": self.env.ref("payment_demo.payment_method_demo").id,
+                    "amount": order.amount_total,
+                    "currency_id": order.currency_id.id,
+                    "partner_id": order.partner_id.id,
+                    "operation": "online_direct",
+                    "sale_order_ids": [(6, 0, order.ids)],
+                }
+            )
+        )
+        transaction._set_done()
+        return transaction
+
+    def test_web_order_qualifies_the_buyer_lead(self):
+        lead = self._lead_without_partner(email_from="bob.buyer@buyercorp.example.com")
+        order = self._web_order()
+        order.action_confirm()
+        self.assertEqual(lead.qualification_state, "qualified")
+        self.assertEqual(order.originating_lead_id, lead)
+        self.assertTrue(
+            lead.message_ids.filtered(
+                lambda message: "Qualified by web order" in message.body and order.name in message.body
+            )
+        )
+
+    def test_backend_order_still_needs_the_setting(self):
+        lead = self._create_leads(partner_id=self.buyer.id)
+        self._confirm()
+        self.assertEqual(lead.qualification_state, "open")
+
+    def test_online_payment_confirms_and_qualifies_once(self):
+        """The payment provider may call back twice: the lead is qualified once, the order confirmed once."""
+        lead = self._create_leads(partner_id=self.buyer.id)
+        order = self._web_order()
+        transaction = self._pay(order)
+        transaction._post_process()
+        transaction._post_process()
+        self.assertEqual(order.state, "sale")
+        self.assertEqual(lead.qualification_state, "qualified")
+        self.assertEqual(len(lead.qualification_event_ids), 1)
+        self.assertEqual(order.originating_lead_id, lead)
+
+    def test_failing_qualification_does_not_fail_the_payment(self):
+        self.webshop_profile.partner_policy = "always"
+        individual = self.env["res.partner"].create({"name": "Ivy Individual", "email": "ivy@example.com"})
+        lead = self._lead_without_partner(email_from="ivy@example.com")
+        order = self._web_order(individual)
+        self._pay(order)._post_process()
+        self.assertEqual(order.state, "sale")
+        self.assertEqual(lead.qualification_state, "open")
+        self.assertEqual(lead.activity_ids.summary, "Qualify this lead by hand")
