@@ -53,6 +53,33 @@ class CrmLead(models.Model):
     # BUSINESS
     # ------------------------------------------------------------
 
+    def convert_opportunity(self, partner, user_ids=False, team_id=False):
+        """Odoo's own conversion (Convert to Opportunity, merge) qualifies the open leads it converts.
+
+        It is gated by the transition rules with target ``qualify`` like the Qualify wizard, and writes the
+        same state, dates and history, so no path turns a lead into an opportunity unqualified.
+        """
+        converted = self.filtered(
+            lambda lead: (
+                lead.type == "lead"
+                and lead.active
+                and lead.probability < 100
+                and lead.qualification_state == "open"
+            )
+        )
+        converted._check_qualify_transition_rules()
+        result = super().convert_opportunity(partner, user_ids=user_ids, team_id=team_id)
+        if converted:
+            converted.write(
+                {
+                    "qualification_state": "qualified",
+                    "date_qualified": fields.Datetime.now(),
+                    "qualified_user_id": self.env.uid,
+                }
+            )
+            converted._log_qualification_event("qualified", note=self.env._("Converted to an opportunity"))
+        return result
+
     def _check_qualify_transition_rules(self):
         """Raise a ValidationError when a transition rule with target ``qualify`` blocks a lead of self.
 

@@ -380,3 +380,20 @@ class TestQualifyAccess(TestQualifyCommon):
         self.assertEqual(partners.company_id, company_b)
         with self.assertRaises(UserError):
             self._qualify(lead_a, profile_id=profile_b.id)
+
+
+class TestNativeConversion(TestQualifyCommon):
+    def test_convert_to_opportunity_qualifies_the_lead(self):
+        """Odoo's own Convert to Opportunity wizard leaves no unqualified opportunity behind."""
+        lead = self._create_leads()
+        wizard = (
+            self.env["crm.lead2opportunity.partner"]
+            .with_user(self.user_salesman)
+            .with_context(active_model="crm.lead", active_id=lead.id, active_ids=lead.ids)
+            .create({"name": "convert", "action": "create"})
+        )
+        wizard.action_apply()
+        self.assertEqual(lead.type, "opportunity")
+        self.assertEqual(lead.qualification_state, "qualified")
+        self.assertEqual(lead.qualified_user_id, self.user_salesman)
+        self.assertEqual(lead.qualification_event_ids.event, "qualified")
