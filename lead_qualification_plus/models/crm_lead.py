@@ -216,6 +216,7 @@ class CrmLead(models.Model):
         plans = self._qualify_plan(profiles, choices, links)
         self._qualify_create_partners(plans)
         self._qualify_update_leads(plans)
+        self._qualify_attach_stakeholders(plans)
         self._qualify_create_sale_orders(plans)
         self._qualify_log(plans, note=note)
         return [
@@ -517,6 +518,19 @@ class CrmLead(models.Model):
             self.browse(lead_ids)._handle_salesmen_assignment(
                 user_ids=profile.opportunity_user_id.ids, team_id=profile.opportunity_team_id.id
             )
+
+    def _qualify_attach_stakeholders(self, plans):
+        """The stakeholders of a lead qualified with a company become contacts of that company (a profile
+        option, on in the built-in behaviour)."""
+        leads = self.filtered(
+            lambda lead: (
+                plans[lead.id]["company"]
+                and (not plans[lead.id]["profile"] or plans[lead.id]["profile"].stakeholders_join_company)
+            )
+        )
+        if leads.stakeholder_ids:
+            # The user may write the leads (checked before); their stakeholders' contacts follow them.
+            leads.sudo()._attach_stakeholders_to_company()
 
     def _qualify_create_sale_orders(self, plans):
         """Create the draft quotations in one batch, with the values sale_crm gives a lead's quotation."""

@@ -92,6 +92,12 @@ class CrmQualificationProfile(models.Model):
         string="Opportunity Stage",
         help="Stage of the opportunities; empty keeps the lead's stage (or the team's first stage).",
     )
+    stakeholders_join_company = fields.Boolean(
+        string="Stakeholders Join the Company",
+        default=True,
+        help="When qualifying creates or links a company, the lead's stakeholders whose contact has no "
+        "company become contacts of that company.",
+    )
     match_existing_partners = fields.Boolean(
         default=True,
         help="Look for an existing partner (by email, VAT, phone, then company name) and link it "

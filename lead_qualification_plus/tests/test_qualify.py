@@ -1,3 +1,4 @@
+from odoo import Command
 from odoo.addons.mail.tests.common import mail_new_test_user
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
@@ -397,3 +398,28 @@ class TestNativeConversion(TestQualifyCommon):
         self.assertEqual(lead.qualification_state, "qualified")
         self.assertEqual(lead.qualified_user_id, self.user_salesman)
         self.assertEqual(lead.qualification_event_ids.event, "qualified")
+
+
+class TestQualifyStakeholders(TestQualifyCommon):
+    def _lead_with_stakeholder(self):
+        lead = self._create_leads()
+        self.stakeholder = self.env["res.partner"].create({"name": "Dora Decider"})
+        role = self.env["crm.stakeholder.role"].search([("is_decision_maker", "=", True)], limit=1)
+        lead.stakeholder_ids = [Command.create({"partner_id": self.stakeholder.id, "role_id": role.id})]
+        return lead
+
+    def test_stakeholders_join_the_created_company(self):
+        lead = self._lead_with_stakeholder()
+        result = self._qualify(lead)
+        company = self.env["res.partner"].browse(result[0]["partner_id"])
+        self.assertTrue(company.is_company)
+        self.assertEqual(self.stakeholder.parent_id, company)
+        self.assertEqual(
+            lead.stakeholder_ids.partner_id, self.stakeholder, "the line stays on the opportunity"
+        )
+
+    def test_profile_can_keep_stakeholders_apart(self):
+        self._profile(stakeholders_join_company=False)
+        lead = self._lead_with_stakeholder()
+        self._qualify(lead)
+        self.assertFalse(self.stakeholder.parent_id)
