@@ -13,6 +13,14 @@
         "security/ir.model.access.csv",
         "data/res_groups_data.xml",
         "views/crm_qualification_event_views.xml",
+        # The lead form opens the disqualify and reactivate wizards: their actions load first.
+        "data/crm_lost_reason_data.xml",
+        "data/mail_activity_type_data.xml",
+        "data/ir_cron_data.xml",
+        "views/crm_lost_reason_views.xml",
+        "wizards/crm_lead_disqualify_views.xml",
+        "wizards/crm_lead_reactivate_views.xml",
+        "wizards/crm_lead_lost_views.xml",
         "views/crm_lead_views.xml",
     ],
     "demo": [
