@@ -1,3 +1,4 @@
+import threading
 from collections import defaultdict
 
 from markupsafe import Markup
@@ -287,6 +288,9 @@ class CrmLead(models.Model):
         records = self.with_context(mail_notrack=True)
         for stage, stage_records in records._get_reactivation_stages().items():
             stage_records.write({"stage_id": stage.id})
+        # Archived, a record keeps probability 0 while its automated probability follows its stage; Odoo's
+        # restore only recomputes a probability still equal to the automated one: realign them first.
+        records.write({"probability": 0, "automated_probability": 0})
         records._record_reactivation(note=note)
         # Odoo's restore clears the lost reason and recomputes the probability.
         records.action_unarchive()
@@ -355,7 +359,12 @@ class CrmLead(models.Model):
         Works in batches of ``batch_size`` and commits after each (except while tests run), so a crash resumes
         where it stopped: a reactivated record no longer matches. Returns the number of records reactivated.
         """
-        auto_commit = not (odoo_module.current_test or self.env.registry.in_test_mode())
+        testing = (
+            odoo_module.current_test
+            or getattr(threading.current_thread(), "testing", False)
+            or self.env.registry.in_test_mode()
+        )
+        auto_commit = not testing
         return self._reactivate_due_leads(batch_size=batch_size, auto_commit=auto_commit)
 
     @api.model
