@@ -315,6 +315,8 @@ class CrmLead(models.Model):
         disqualification fields cleared, one ``reactivated`` event (with the reason it had been set aside for)
         and a chatter note.
         """
+        # Odoo's restore reaches this before its own write: the sudo history must not run ahead of the rights.
+        self.check_access("write")
         records = self.with_context(mail_notrack=True)
         for reason, reason_records in records.grouped("lost_reason_id").items():
             reason_records._log_qualification_event("reactivated", reason=reason, note=note)

@@ -215,10 +215,20 @@ class TestDisqualify(DisqualifyCommon):
         self._disqualify(foreign, user=self.user_salesman_all)
         self.assertFalse(foreign.active)
 
-    def test_form_shows_disqualify_for_open_leads(self):
+    def test_form_and_list_offer_disqualify_and_reactivate(self):
         arch = self.env["crm.lead"].get_view(view_type="form")["arch"]
         self.assertIn("Disqualify", arch)
         self.assertIn("Reactivate", arch)
+        self.assertIn(
+            'title="Lost" bg_color="text-bg-danger" '
+            "invisible=\"probability &gt; 0 or active or qualification_state == 'disqualified'\"",
+            arch,
+            "Odoo's Lost ribbon does not cover the Disqualified one",
+        )
+        for xmlid in ("crm_lead_disqualify_action", "crm_lead_reactivate_action"):
+            action = self.env.ref(f"lead_qualification_plus.{xmlid}")
+            self.assertEqual(action.binding_model_id.model, "crm.lead")
+            self.assertEqual(action.binding_view_types, "list")
 
 
 # Queries of a mass disqualification, whatever the number of leads (measured: 41 for 10 and for 100).
