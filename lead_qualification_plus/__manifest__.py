@@ -14,6 +14,14 @@
         "data/res_groups_data.xml",
         "views/crm_qualification_event_views.xml",
         "wizards/crm_lead_qualify_views.xml",
+        # The lead form opens the disqualify and reactivate wizards: their actions load first.
+        "data/crm_lost_reason_data.xml",
+        "data/mail_activity_type_data.xml",
+        "data/ir_cron_data.xml",
+        "views/crm_lost_reason_views.xml",
+        "wizards/crm_lead_disqualify_views.xml",
+        "wizards/crm_lead_reactivate_views.xml",
+        "wizards/crm_lead_lost_views.xml",
         "views/crm_lead_views.xml",
         "data/crm_stakeholder_role_data.xml",
         "views/crm_stakeholder_role_views.xml",
@@ -22,7 +30,6 @@
         "views/res_config_settings_views.xml",
         "views/res_partner_views.xml",
         "views/sale_order_views.xml",
-        "wizards/crm_lead_lost_views.xml",
     ],
     "demo": [
         "demo/res_users_demo.xml",

@@ -9,3 +9,7 @@ from . import test_qualify_performance
 from . import test_qualify_wizard
 from . import test_qualify_ui
 from . import test_order_qualification
+from . import test_disqualify
+from . import test_reactivate
+from . import test_ui_disqualify
+from . import test_lost

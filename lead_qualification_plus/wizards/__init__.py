@@ -1,2 +1,4 @@
 from . import crm_lead_lost
 from . import crm_lead_qualify
+from . import crm_lead_disqualify
+from . import crm_lead_reactivate
