@@ -14,11 +14,18 @@
         "data/res_groups_data.xml",
         "views/crm_qualification_event_views.xml",
         "views/crm_lead_views.xml",
+        "security/crm_transition_rule_security.xml",
+        "data/mail_activity_type_data.xml",
+        "views/crm_transition_rule_views.xml",
+        "wizards/crm_lead_transition_views.xml",
     ],
     "demo": [
         "demo/res_users_demo.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "lead_qualification_plus/static/src/**/*",
+        ],
         "web.assets_tests": [
             "lead_qualification_plus/static/tests/tours/**/*",
         ],

@@ -1,0 +1,2 @@
+from . import crm_lead_transition
+from . import crm_lead_transition_line
