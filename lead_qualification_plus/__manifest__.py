@@ -21,6 +21,7 @@
     ],
     "demo": [
         "demo/res_users_demo.xml",
+        "demo/crm_transition_rule_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [
