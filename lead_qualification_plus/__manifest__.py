@@ -30,13 +30,20 @@
         "views/res_config_settings_views.xml",
         "views/res_partner_views.xml",
         "views/sale_order_views.xml",
+        "security/crm_transition_rule_security.xml",
+        "views/crm_transition_rule_views.xml",
+        "wizards/crm_lead_transition_views.xml",
     ],
     "demo": [
         "demo/res_users_demo.xml",
         "demo/crm_competitor_demo.xml",
         "demo/crm_qualification_profile_demo.xml",
+        "demo/crm_transition_rule_demo.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "lead_qualification_plus/static/src/**/*",
+        ],
         "web.assets_tests": [
             "lead_qualification_plus/static/tests/tours/**/*",
         ],

@@ -10,3 +10,5 @@ from . import res_company
 from . import res_config_settings
 from . import sale_order
 from . import crm_lost_reason
+from . import crm_transition_rule
+from . import crm_transition_requirement

@@ -13,3 +13,5 @@ from . import test_disqualify
 from . import test_reactivate
 from . import test_ui_disqualify
 from . import test_lost
+from . import test_transition_rules
+from . import test_transition_wizard
