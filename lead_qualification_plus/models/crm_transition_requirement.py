@@ -1,3 +1,5 @@
+from collections import defaultdict
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import is_html_empty
@@ -38,6 +40,8 @@ class CrmTransitionRequirement(models.Model):
             ("activity_planned", "Activity planned"),
             ("note", "Note logged since entering the stage"),
             ("attachment", "Attachment"),
+            ("stakeholder", "Stakeholders named"),
+            ("competitor", "Competitor recorded"),
         ],
         required=True,
         default="field",
@@ -62,7 +66,17 @@ class CrmTransitionRequirement(models.Model):
     min_count = fields.Integer(
         string="Minimum Count",
         default=1,
-        help="How many activities of this type must have been marked done.",
+        help="How many activities of this type must have been marked done, or how many stakeholders named.",
+    )
+    stakeholder_role_id = fields.Many2one(
+        comodel_name="crm.stakeholder.role",
+        string="Stakeholder Role",
+        ondelete="restrict",
+        help="Only count the stakeholders with this role; empty counts every stakeholder.",
+    )
+    decision_maker_only = fields.Boolean(
+        string="Decision Makers Only",
+        help="Only count the stakeholders whose role is a decision-maker role.",
     )
     since_stage_entry = fields.Boolean(
         string="Since Entering the Stage",
@@ -104,13 +118,13 @@ class CrmTransitionRequirement(models.Model):
                             name=requirement.name,
                         )
                     )
-                if requirement.kind == "activity_done" and requirement.min_count < 1:
-                    raise ValidationError(
-                        self.env._(
-                            'The requirement "%(name)s" needs a minimum count of at least 1.',
-                            name=requirement.name,
-                        )
+            if requirement.kind in ("activity_done", "stakeholder") and requirement.min_count < 1:
+                raise ValidationError(
+                    self.env._(
+                        'The requirement "%(name)s" needs a minimum count of at least 1.',
+                        name=requirement.name,
                     )
+                )
 
     # ------------------------------------------------------------
     # BUSINESS
@@ -244,4 +258,38 @@ class CrmTransitionRequirement(models.Model):
         )
         with_attachment = {res_id for (res_id,) in groups}
         met_ids = [lead_id for lead_id in leads.ids if lead_id in with_attachment]
+        return {requirement.id: leads.browse(met_ids) for requirement in self}
+
+    def _evaluate_stakeholder(self, leads, stage_entry):
+        counts = defaultdict(int)  # (lead id, role id) -> stakeholders
+        for lead, role, count in (
+            self.env["crm.lead.stakeholder"]
+            .sudo()
+            ._read_group(
+                [("lead_id", "in", leads.ids)], groupby=["lead_id", "role_id"], aggregates=["__count"]
+            )
+        ):
+            counts[lead.id, role] = count
+        result = {}
+        for requirement in self:
+            named = defaultdict(int)
+            for (lead_id, role), count in counts.items():
+                if requirement.stakeholder_role_id and role != requirement.stakeholder_role_id:
+                    continue
+                if requirement.decision_maker_only and not role.is_decision_maker:
+                    continue
+                named[lead_id] += count
+            result[requirement.id] = leads.browse(
+                [lead_id for lead_id in leads.ids if named[lead_id] >= requirement.min_count]
+            )
+        return result
+
+    def _evaluate_competitor(self, leads, stage_entry):
+        groups = (
+            self.env["crm.lead.competitor"]
+            .sudo()
+            ._read_group([("lead_id", "in", leads.ids)], groupby=["lead_id"])
+        )
+        with_competitor = {lead.id for (lead,) in groups}
+        met_ids = [lead_id for lead_id in leads.ids if lead_id in with_competitor]
         return {requirement.id: leads.browse(met_ids) for requirement in self}

@@ -168,7 +168,9 @@ class SaleOrder(models.Model):
         and asks the leads' salespeople to qualify by hand."""
         self.ensure_one()
         try:
-            with self.env.cr.savepoint():
+            # The purchase is the evidence: no transition rule (to qualify, or to the won stage) may hold
+            # the system's own qualification back; RPC callers cannot reach this skip.
+            with self.env.cr.savepoint(), leads._transition_rules_skipped():
                 self._qualify_leads_as_buyer(leads)
         except Exception as error:
             _logger.exception("Order %s could not qualify the leads %s", self.name, leads.ids)

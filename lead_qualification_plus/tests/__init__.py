@@ -15,3 +15,4 @@ from . import test_ui_disqualify
 from . import test_lost
 from . import test_transition_rules
 from . import test_transition_wizard
+from . import test_transition_stakeholders

@@ -1,4 +1,5 @@
 from odoo import Command
+from odoo.exceptions import ValidationError
 
 from .common import LeadQualificationCommon
 
@@ -225,3 +226,31 @@ class TestOrderQualification(OrderQualificationCommon):
         with self.assertQueryCount(baseline + 10):
             order.action_confirm()
             self.env.flush_all()
+
+    def test_transition_rules_do_not_hold_the_order_back(self):
+        """A rule gating qualification (and one gating the won stage) does not block the automatic path."""
+        self.webshop_profile.web_order_set_won = True
+        Rule = self.env["crm.transition.rule"]
+        budget = {"name": "Budget known", "kind": "domain", "domain": "[('expected_revenue', '>', 1000000)]"}
+        Rule.create(
+            {
+                "name": "Qualify with a budget",
+                "target": "qualify",
+                "requirement_ids": [Command.create(budget)],
+            }
+        )
+        Rule.create(
+            {
+                "name": "Win with a budget",
+                "to_stage_id": self.stage_won.id,
+                "requirement_ids": [Command.create(budget)],
+            }
+        )
+        lead = self._create_leads(partner_id=self.buyer.id)
+        opportunity = self._create_leads(partner_id=self.buyer.id, type="opportunity")
+        with self.assertRaises(ValidationError):
+            lead.with_user(self.user_salesman).qualify()
+        order = self._confirm()
+        self.assertEqual((lead | opportunity).mapped("qualification_state"), ["qualified", "qualified"])
+        self.assertEqual(opportunity.stage_id, self.stage_won)
+        self.assertEqual(order.originating_lead_id, lead)
