@@ -110,14 +110,15 @@ class CrmTransitionRequirement(models.Model):
                     )
             elif requirement.kind == "domain":
                 self.env["crm.transition.rule"]._parse_lead_domain(requirement.domain, requirement.name)
-            elif requirement.kind in ("activity_done", "activity_planned"):
-                if not requirement.activity_type_id:
-                    raise ValidationError(
-                        self.env._(
-                            'The requirement "%(name)s" checks activities: choose the activity type.',
-                            name=requirement.name,
-                        )
+            elif (
+                requirement.kind in ("activity_done", "activity_planned") and not requirement.activity_type_id
+            ):
+                raise ValidationError(
+                    self.env._(
+                        'The requirement "%(name)s" checks activities: choose the activity type.',
+                        name=requirement.name,
                     )
+                )
             if requirement.kind in ("activity_done", "stakeholder") and requirement.min_count < 1:
                 raise ValidationError(
                     self.env._(
