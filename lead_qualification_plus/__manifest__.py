@@ -14,9 +14,15 @@
         "data/res_groups_data.xml",
         "views/crm_qualification_event_views.xml",
         "views/crm_lead_views.xml",
+        "data/crm_stakeholder_role_data.xml",
+        "views/crm_stakeholder_role_views.xml",
+        "views/crm_competitor_views.xml",
+        "views/res_partner_views.xml",
+        "wizards/crm_lead_lost_views.xml",
     ],
     "demo": [
         "demo/res_users_demo.xml",
+        "demo/crm_competitor_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [
