@@ -19,6 +19,8 @@
         "views/crm_competitor_views.xml",
         "views/res_partner_views.xml",
         "wizards/crm_lead_lost_views.xml",
+        "security/crm_qualification_report_security.xml",
+        "report/crm_qualification_report_views.xml",
     ],
     "demo": [
         "demo/res_users_demo.xml",

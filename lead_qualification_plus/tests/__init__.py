@@ -1,2 +1,3 @@
 from . import test_foundation
 from . import test_ui
+from . import test_qualification_report
