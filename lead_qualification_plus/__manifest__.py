@@ -19,6 +19,10 @@
         "views/crm_competitor_views.xml",
         "views/res_partner_views.xml",
         "wizards/crm_lead_lost_views.xml",
+        "security/crm_transition_rule_security.xml",
+        "data/mail_activity_type_data.xml",
+        "views/crm_transition_rule_views.xml",
+        "wizards/crm_lead_transition_views.xml",
         "security/crm_qualification_report_security.xml",
         "report/crm_qualification_report_views.xml",
     ],
@@ -27,6 +31,9 @@
         "demo/crm_competitor_demo.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "lead_qualification_plus/static/src/**/*",
+        ],
         "web.assets_tests": [
             "lead_qualification_plus/static/tests/tours/**/*",
         ],

@@ -5,3 +5,5 @@ from . import crm_lead_stakeholder
 from . import crm_competitor
 from . import crm_lead_competitor
 from . import res_partner
+from . import crm_transition_rule
+from . import crm_transition_requirement

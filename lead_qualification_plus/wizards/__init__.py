@@ -1,1 +1,3 @@
 from . import crm_lead_lost
+from . import crm_lead_transition
+from . import crm_lead_transition_line

@@ -1,0 +1,247 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+from odoo.tools import is_html_empty
+
+
+class CrmTransitionRequirement(models.Model):
+    """One piece of work a transition rule demands before a record may move.
+
+    Each kind is evaluated by a method ``_evaluate_<kind>(leads, stage_entry)`` called on all the
+    requirements of that kind at once; it returns ``{requirement_id: leads meeting it}``. A new kind is a
+    ``selection_add`` and one such method (see ``_evaluate``).
+    """
+
+    _name = "crm.transition.requirement"
+    _description = "CRM Transition Requirement"
+    _order = "rule_id, sequence, id"
+
+    rule_id = fields.Many2one(
+        comodel_name="crm.transition.rule",
+        string="Rule",
+        required=True,
+        index=True,
+        ondelete="cascade",
+    )
+    company_id = fields.Many2one(related="rule_id.company_id", store=True, index=True)
+    sequence = fields.Integer(default=10)
+    name = fields.Char(
+        string="Requirement",
+        required=True,
+        translate=True,
+        help="What the user reads, e.g. 'Call the customer and log a summary'.",
+    )
+    kind = fields.Selection(
+        selection=[
+            ("field", "Field is set"),
+            ("domain", "Record matches a condition"),
+            ("activity_done", "Activity done"),
+            ("activity_planned", "Activity planned"),
+            ("note", "Note logged since entering the stage"),
+            ("attachment", "Attachment"),
+        ],
+        required=True,
+        default="field",
+    )
+    field_id = fields.Many2one(
+        comodel_name="ir.model.fields",
+        string="Field",
+        ondelete="cascade",
+        domain="[('model', '=', 'crm.lead'), ('store', '=', True)]",
+        help="The field must be set: non-empty text or relation, true boolean, non-zero number.",
+    )
+    domain = fields.Char(
+        string="Condition",
+        default="[]",
+        help="The record must match this domain, e.g. expected revenue above zero.",
+    )
+    activity_type_id = fields.Many2one(
+        comodel_name="mail.activity.type",
+        string="Activity Type",
+        ondelete="restrict",
+    )
+    min_count = fields.Integer(
+        string="Minimum Count",
+        default=1,
+        help="How many activities of this type must have been marked done.",
+    )
+    since_stage_entry = fields.Boolean(
+        string="Since Entering the Stage",
+        help="Only count activities done since the record entered its current stage.",
+    )
+
+    # ------------------------------------------------------------
+    # CONSTRAINTS
+    # ------------------------------------------------------------
+
+    @api.constrains("kind", "field_id", "domain", "activity_type_id", "min_count")
+    def _check_parameters(self):
+        for requirement in self:
+            if requirement.kind == "field":
+                if not requirement.field_id:
+                    raise ValidationError(
+                        self.env._(
+                            'The requirement "%(name)s" checks a field: choose the field to check.',
+                            name=requirement.name,
+                        )
+                    )
+                if requirement.field_id.model != "crm.lead":
+                    raise ValidationError(
+                        self.env._(
+                            'The requirement "%(name)s" checks the field "%(field)s" of %(model)s: '
+                            "choose a field of the lead/opportunity.",
+                            name=requirement.name,
+                            field=requirement.field_id.field_description,
+                            model=requirement.field_id.model,
+                        )
+                    )
+            elif requirement.kind == "domain":
+                self.env["crm.transition.rule"]._parse_lead_domain(requirement.domain, requirement.name)
+            elif requirement.kind in ("activity_done", "activity_planned"):
+                if not requirement.activity_type_id:
+                    raise ValidationError(
+                        self.env._(
+                            'The requirement "%(name)s" checks activities: choose the activity type.',
+                            name=requirement.name,
+                        )
+                    )
+                if requirement.kind == "activity_done" and requirement.min_count < 1:
+                    raise ValidationError(
+                        self.env._(
+                            'The requirement "%(name)s" needs a minimum count of at least 1.',
+                            name=requirement.name,
+                        )
+                    )
+
+    # ------------------------------------------------------------
+    # BUSINESS
+    # ------------------------------------------------------------
+
+    def _evaluate(self, leads, stage_entry):
+        """Return ``{requirement_id: ids of the leads meeting it}`` for every requirement of self.
+
+        ``stage_entry`` maps a lead id to the datetime it entered the stage it is leaving (None when it
+        never was in one). Queries: at most one grouped read per kind present in self, whatever the number
+        of leads.
+        """
+        leads = leads.sudo().with_context(active_test=False, prefetch_fields=False)
+        met = {}
+        for kind, requirements in self.sudo().grouped("kind").items():
+            for requirement_id, met_leads in getattr(requirements, f"_evaluate_{kind}")(
+                leads, stage_entry
+            ).items():
+                met[requirement_id] = set(met_leads.ids)
+        return met
+
+    @staticmethod
+    def _since(stage_entry, lead_id):
+        # Messages and activities are dated to the second; the stage entry has microseconds.
+        entry = stage_entry.get(lead_id)
+        return entry.replace(microsecond=0) if entry else None
+
+    def _evaluate_field(self, leads, stage_entry):
+        result = {}
+        for requirement in self:
+            field = leads._fields.get(requirement.field_id.name)
+            if not field:
+                result[requirement.id] = leads.browse()
+            elif field.type == "html":
+                result[requirement.id] = leads.filtered(
+                    lambda lead, name=field.name: not is_html_empty(lead[name])
+                )
+            else:
+                result[requirement.id] = leads.filtered(field.name)
+        return result
+
+    def _evaluate_domain(self, leads, stage_entry):
+        rules = self.env["crm.transition.rule"]
+        domains = {requirement.id: rules._parse_lead_domain(requirement.domain) for requirement in self}
+        return rules._filter_by_domains(leads, domains)
+
+    def _evaluate_activity_done(self, leads, stage_entry):
+        # Marking an activity done posts a message carrying its type: that message is the durable trace.
+        groups = (
+            self.env["mail.message"]
+            .sudo()
+            ._read_group(
+                [
+                    ("model", "=", "crm.lead"),
+                    ("res_id", "in", leads.ids),
+                    ("mail_activity_type_id", "in", self.activity_type_id.ids),
+                ],
+                groupby=["res_id", "mail_activity_type_id"],
+                aggregates=["date:array_agg"],
+            )
+        )
+        dates = {(res_id, activity_type.id): done_dates for res_id, activity_type, done_dates in groups}
+        result = {}
+        for requirement in self:
+            met_ids = []
+            for lead_id in leads.ids:
+                done_dates = dates.get((lead_id, requirement.activity_type_id.id), [])
+                since = requirement.since_stage_entry and self._since(stage_entry, lead_id)
+                if since:
+                    done_dates = [done for done in done_dates if done >= since]
+                if len(done_dates) >= requirement.min_count:
+                    met_ids.append(lead_id)
+            result[requirement.id] = leads.browse(met_ids)
+        return result
+
+    def _evaluate_activity_planned(self, leads, stage_entry):
+        groups = (
+            self.env["mail.activity"]
+            .sudo()
+            ._read_group(
+                [
+                    ("res_model", "=", "crm.lead"),
+                    ("res_id", "in", leads.ids),
+                    ("activity_type_id", "in", self.activity_type_id.ids),
+                ],
+                groupby=["res_id", "activity_type_id"],
+            )
+        )
+        planned = {(res_id, activity_type.id) for res_id, activity_type in groups}
+        return {
+            requirement.id: leads.browse(
+                [lead_id for lead_id in leads.ids if (lead_id, requirement.activity_type_id.id) in planned]
+            )
+            for requirement in self
+        }
+
+    def _evaluate_note(self, leads, stage_entry):
+        groups = (
+            self.env["mail.message"]
+            .sudo()
+            ._read_group(
+                [
+                    ("model", "=", "crm.lead"),
+                    ("res_id", "in", leads.ids),
+                    ("message_type", "=", "comment"),
+                ],
+                groupby=["res_id"],
+                aggregates=["date:max"],
+            )
+        )
+        last_note = dict(groups)
+        met_ids = [
+            lead_id
+            for lead_id in leads.ids
+            if lead_id in last_note
+            and (
+                not self._since(stage_entry, lead_id)
+                or last_note[lead_id] >= self._since(stage_entry, lead_id)
+            )
+        ]
+        return {requirement.id: leads.browse(met_ids) for requirement in self}
+
+    def _evaluate_attachment(self, leads, stage_entry):
+        groups = (
+            self.env["ir.attachment"]
+            .sudo()
+            ._read_group(
+                [("res_model", "=", "crm.lead"), ("res_id", "in", leads.ids)],
+                groupby=["res_id"],
+            )
+        )
+        with_attachment = {res_id for (res_id,) in groups}
+        met_ids = [lead_id for lead_id in leads.ids if lead_id in with_attachment]
+        return {requirement.id: leads.browse(met_ids) for requirement in self}

@@ -1,0 +1,309 @@
+from collections import defaultdict
+
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+from odoo.osv import expression
+from odoo.tools import SQL
+from odoo.tools.safe_eval import datetime, dateutil, safe_eval, time
+
+
+class CrmTransitionRule(models.Model):
+    """A transition a lead/opportunity may only take when the work it demands is done.
+
+    The rules are records; the lead evaluates all the rules that apply to a write in one pass
+    (``_evaluate_moves``), with one grouped read per requirement kind whatever the number of records.
+    """
+
+    _name = "crm.transition.rule"
+    _description = "CRM Transition Rule"
+    _order = "sequence, id"
+
+    name = fields.Char(
+        required=True,
+        translate=True,
+        help="The transition's label, shown on its button, e.g. 'Log first call'.",
+    )
+    active = fields.Boolean(default=True)
+    sequence = fields.Integer(default=10)
+    company_id = fields.Many2one(
+        comodel_name="res.company",
+        string="Company",
+        index=True,
+        default=lambda self: self.env.company,
+        help="Leave empty to apply the rule in every company.",
+    )
+    team_ids = fields.Many2many(
+        comodel_name="crm.team",
+        relation="crm_transition_rule_crm_team_rel",
+        column1="rule_id",
+        column2="team_id",
+        string="Sales Teams",
+        help="Leave empty to apply the rule to every sales team.",
+    )
+    lead_type = fields.Selection(
+        selection=[("lead", "Lead"), ("opportunity", "Opportunity"), ("both", "Both")],
+        string="Applies To",
+        required=True,
+        default="both",
+    )
+    from_stage_ids = fields.Many2many(
+        comodel_name="crm.stage",
+        relation="crm_transition_rule_from_stage_rel",
+        column1="rule_id",
+        column2="stage_id",
+        string="From Stages",
+        help="Leave empty to apply the rule whatever stage the record comes from.",
+    )
+    target = fields.Selection(
+        selection=[("stage", "Move to a stage"), ("qualify", "Qualify")],
+        required=True,
+        default="stage",
+    )
+    to_stage_id = fields.Many2one(
+        comodel_name="crm.stage",
+        string="To Stage",
+        index=True,
+        ondelete="cascade",
+    )
+    lead_domain = fields.Char(
+        string="Applies When",
+        default="[]",
+        help="The rule applies only to the records matching this condition.",
+    )
+    group_ids = fields.Many2many(
+        comodel_name="res.groups",
+        relation="crm_transition_rule_res_groups_rel",
+        column1="rule_id",
+        column2="group_id",
+        string="Allowed Groups",
+        help="Who may perform the transition. Leave empty to let every salesperson perform it.",
+    )
+    match = fields.Selection(
+        selection=[("all", "All requirements"), ("any", "At least one requirement")],
+        required=True,
+        default="all",
+    )
+    requirement_ids = fields.One2many(
+        comodel_name="crm.transition.requirement",
+        inverse_name="rule_id",
+        string="Requirements",
+        copy=True,
+    )
+    guidance = fields.Html(
+        translate=True,
+        help="Shown in the transition popup: how to do the work well.",
+    )
+    blocked_count = fields.Integer(
+        string="Blocked Records",
+        compute="_compute_blocked_count",
+        help="Open records in the from-stages to which the rule applies and that would not meet it now.",
+    )
+
+    # ------------------------------------------------------------
+    # COMPUTES
+    # ------------------------------------------------------------
+
+    def _compute_blocked_count(self):
+        for rule in self:
+            rule.blocked_count = len(rule._get_blocked_leads()) if rule.id else 0
+
+    # ------------------------------------------------------------
+    # CONSTRAINTS
+    # ------------------------------------------------------------
+
+    @api.constrains("lead_domain")
+    def _check_lead_domain(self):
+        for rule in self:
+            self._parse_lead_domain(rule.lead_domain, rule.name)
+
+    @api.constrains("target", "to_stage_id", "from_stage_ids")
+    def _check_stages(self):
+        for rule in self:
+            if rule.target != "stage":
+                continue
+            if not rule.to_stage_id:
+                raise ValidationError(
+                    self.env._(
+                        'The transition rule "%(name)s" moves records to a stage: choose that stage.',
+                        name=rule.name,
+                    )
+                )
+            if rule.to_stage_id in rule.from_stage_ids:
+                raise ValidationError(
+                    self.env._(
+                        'The transition rule "%(name)s" moves records to "%(stage)s": '
+                        "remove that stage from the stages they come from.",
+                        name=rule.name,
+                        stage=rule.to_stage_id.name,
+                    )
+                )
+
+    # ------------------------------------------------------------
+    # ACTIONS
+    # ------------------------------------------------------------
+
+    def action_view_blocked_leads(self):
+        """Open the open records that this rule would block now."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("crm.crm_lead_all_leads")
+        action.update(
+            {
+                "name": self.env._("Blocked by %(rule)s", rule=self.name),
+                "domain": [("id", "in", self._get_blocked_leads().ids)],
+                "context": {"active_test": False},
+                "view_mode": "list,form",
+                "views": [(False, "list"), (False, "form")],
+            }
+        )
+        return action
+
+    # ------------------------------------------------------------
+    # BUSINESS
+    # ------------------------------------------------------------
+
+    @api.model
+    def _domain_eval_context(self):
+        return {
+            "uid": self.env.uid,
+            "user": self.env.user,
+            "company_id": self.env.company.id,
+            "company_ids": self.env.companies.ids,
+            "time": time,
+            "datetime": datetime,
+            "dateutil": dateutil,
+            "context_today": lambda: fields.Date.context_today(self),
+        }
+
+    @api.model
+    def _parse_lead_domain(self, domain, label=None):
+        """Return ``domain`` (a string) as a list.
+
+        Raise a ValidationError naming ``label`` when it cannot be used (any error when no label is given)."""
+        if not domain:
+            return []
+        try:
+            parsed = safe_eval(domain, self._domain_eval_context())
+            if not isinstance(parsed, list | tuple):
+                raise ValueError(domain)
+            parsed = expression.normalize_domain(list(parsed))
+            # Building the SQL resolves every field and operator without running anything.
+            self.env["crm.lead"].sudo()._where_calc(parsed)
+        except Exception as error:
+            if label is None:
+                raise
+            raise ValidationError(
+                self.env._(
+                    'The condition of "%(name)s" cannot be evaluated on leads/opportunities: %(error)s\n'
+                    "Build it with the domain editor.",
+                    name=label,
+                    error=error,
+                )
+            ) from error
+        return parsed
+
+    @api.model
+    def _filter_by_domains(self, leads, domains):
+        """Return ``{key: leads of ``leads`` matching domains[key]}``, in one query for all the domains."""
+        result = {key: leads for key, domain in domains.items() if not domain}
+        to_query = {key: domain for key, domain in domains.items() if domain}
+        if not to_query or not leads:
+            result.update({key: leads.browse() for key in to_query})
+            return result
+        Lead = self.env["crm.lead"].sudo().with_context(active_test=False)
+        self.env.flush_all()
+        selects = []
+        for index, domain in enumerate(to_query.values()):
+            query = Lead._search(expression.AND([[("id", "in", leads.ids)], domain]))
+            selects.append(SQL("(%s)", query.select(SQL("%s", index), SQL.identifier(Lead._table, "id"))))
+        rows = self.env.execute_query(SQL(" UNION ALL ").join(selects))
+        matching = defaultdict(list)
+        for index, lead_id in rows:
+            matching[index].append(lead_id)
+        for index, key in enumerate(to_query):
+            result[key] = leads.browse(matching[index])
+        return result
+
+    def _applies_to(self, lead, from_stage_id):
+        """Whether rule ``self`` applies to ``lead`` coming from ``from_stage_id``, its condition apart."""
+        return (
+            (not self.from_stage_ids or from_stage_id in self.from_stage_ids.ids)
+            and (not self.team_ids or lead.team_id in self.team_ids)
+            and (self.lead_type == "both" or lead.type == self.lead_type)
+            and (not self.company_id or lead.company_id == self.company_id)
+        )
+
+    def _evaluate_moves(self, leads, from_stages, stage_entry):
+        """Evaluate the rules of self against ``leads`` and return their verdicts.
+
+        ``from_stages`` maps each lead id to the stage it leaves (False when it is created),
+        ``stage_entry`` to when it entered that stage. Returns a list of
+        ``(lead, rule, unmet requirements, satisfied)`` for each pair where the rule applies, in the order of
+        the leads then the rules. The number of queries depends on the rules, never on the number of leads.
+        """
+        rules = self.sudo()
+        leads_by_rule = {
+            rule: leads.filtered(lambda lead, rule=rule: rule._applies_to(lead, from_stages.get(lead.id)))
+            for rule in rules
+        }
+        leads_by_rule = {rule: rule_leads for rule, rule_leads in leads_by_rule.items() if rule_leads}
+        if not leads_by_rule:
+            return []
+        domains = {rule: self._parse_lead_domain(rule.lead_domain) for rule in leads_by_rule}
+        matching = self._filter_by_domains(leads.union(*leads_by_rule.values()), domains)
+        leads_by_rule = {rule: rule_leads & matching[rule] for rule, rule_leads in leads_by_rule.items()}
+        leads_by_rule = {rule: rule_leads for rule, rule_leads in leads_by_rule.items() if rule_leads}
+        if not leads_by_rule:
+            return []
+        requirements = self.env["crm.transition.requirement"].union(
+            *(rule.requirement_ids for rule in leads_by_rule)
+        )
+        met = requirements._evaluate(
+            self.env["crm.lead"].union(*leads_by_rule.values()),
+            stage_entry,
+        )
+        verdicts = []
+        for lead in leads:
+            for rule, rule_leads in leads_by_rule.items():
+                if lead not in rule_leads:
+                    continue
+                unmet = rule.requirement_ids.filtered(lambda req, lead=lead: lead.id not in met[req.id])
+                if rule.match == "any":
+                    satisfied = not rule.requirement_ids or len(unmet) < len(rule.requirement_ids)
+                else:
+                    satisfied = not unmet
+                verdicts.append((lead, rule, unmet, satisfied))
+        return verdicts
+
+    @api.model
+    def _get_candidate_rules(self, target, to_stage_ids=None, from_any_only=False):
+        """The active rules of ``target`` (moving into ``to_stage_ids`` for stage rules), all companies."""
+        domain = [("target", "=", target)]
+        if to_stage_ids is not None:
+            domain.append(("to_stage_id", "in", list(to_stage_ids)))
+        if from_any_only:
+            domain.append(("from_stage_ids", "=", False))
+        return self.sudo().search(domain)
+
+    def _get_blocked_leads(self):
+        """The open records in the from-stages to which this rule applies and that it would block now."""
+        self.ensure_one()
+        domain = [("active", "=", True), ("stage_id.is_won", "=", False)]
+        if self.from_stage_ids:
+            domain.append(("stage_id", "in", self.from_stage_ids.ids))
+        if self.to_stage_id:
+            domain.append(("stage_id", "!=", self.to_stage_id.id))
+        if self.team_ids:
+            domain.append(("team_id", "in", self.team_ids.ids))
+        if self.lead_type != "both":
+            domain.append(("type", "=", self.lead_type))
+        if self.company_id:
+            domain.append(("company_id", "=", self.company_id.id))
+        leads = self.env["crm.lead"].search(domain)
+        verdicts = self._evaluate_moves(
+            leads,
+            {lead.id: lead.stage_id.id for lead in leads},
+            {lead.id: lead.date_last_stage_update for lead in leads},
+        )
+        return self.env["crm.lead"].union(
+            *(lead for lead, _rule, _unmet, satisfied in verdicts if not satisfied)
+        )

@@ -1,0 +1,42 @@
+import { Component } from "@odoo/owl";
+import { registry } from "@web/core/registry";
+import { useService } from "@web/core/utils/hooks";
+import { standardFieldProps } from "@web/views/fields/standard_field_props";
+
+/**
+ * One highlighted button per transition rule available on the record (field transition_rule_ids):
+ * a click saves the record and opens the rule's checklist popup; closing it reloads the record.
+ */
+export class TransitionButtonsField extends Component {
+    static template = "lead_qualification_plus.TransitionButtonsField";
+    static props = { ...standardFieldProps };
+
+    setup() {
+        this.action = useService("action");
+        this.orm = useService("orm");
+    }
+
+    get rules() {
+        return this.props.record.data[this.props.name].records.map((rule) => ({
+            id: rule.resId,
+            name: rule.data.display_name,
+        }));
+    }
+
+    async onClick(rule) {
+        const record = this.props.record;
+        if (!(await record.save())) {
+            return;
+        }
+        const action = await this.orm.call("crm.lead", "action_open_transition", [[record.resId], rule.id], {
+            context: record.context,
+        });
+        await this.action.doAction(action, { onClose: () => record.load() });
+    }
+}
+
+registry.category("fields").add("lqp_transition_buttons", {
+    component: TransitionButtonsField,
+    supportedTypes: ["many2many"],
+    relatedFields: [{ name: "display_name", type: "char" }],
+});

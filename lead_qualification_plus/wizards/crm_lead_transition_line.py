@@ -1,0 +1,143 @@
+from odoo import api, fields, models
+
+# Field types the checklist offers an input for, and the line field holding the value.
+VALUE_FIELDS = {
+    "char": "value_char",
+    "text": "value_text",
+    "html": "value_text",
+    "integer": "value_integer",
+    "float": "value_float",
+    "monetary": "value_float",
+    "boolean": "value_boolean",
+    "date": "value_date",
+    "datetime": "value_datetime",
+    "many2one": "value_reference",
+}
+
+
+class CrmLeadTransitionLine(models.TransientModel):
+    """One requirement of the transition popup, with its mark and the input or button that meets it."""
+
+    _name = "crm.lead.transition.line"
+    _description = "Lead Transition Requirement"
+    _order = "sequence, id"
+
+    wizard_id = fields.Many2one(comodel_name="crm.lead.transition", required=True, ondelete="cascade")
+    requirement_id = fields.Many2one(
+        comodel_name="crm.transition.requirement", required=True, ondelete="cascade"
+    )
+    sequence = fields.Integer(related="requirement_id.sequence")
+    name = fields.Char(related="requirement_id.name")
+    kind = fields.Selection(related="requirement_id.kind")
+    met = fields.Boolean(compute="_compute_met")
+    field_name = fields.Char(related="requirement_id.field_id.name")
+    value_field = fields.Char(
+        compute="_compute_value_field",
+        help="The input of this line, when the record's field can be filled here.",
+    )
+    relation_model_id = fields.Many2one(comodel_name="ir.model", compute="_compute_value_field")
+    value_char = fields.Char(string="Text")
+    value_text = fields.Text(string="Long Text")
+    value_integer = fields.Integer(string="Whole Number")
+    value_float = fields.Float(string="Number")
+    value_boolean = fields.Boolean(string="Yes")
+    value_date = fields.Date(string="Date")
+    value_datetime = fields.Datetime(string="Date and Time")
+    value_reference = fields.Reference(selection="_selection_value_reference", string="Record")
+    has_value = fields.Boolean(compute="_compute_has_value")
+
+    @api.model
+    def _selection_value_reference(self):
+        return [(model.model, model.name) for model in self.env["ir.model"].sudo().search([])]
+
+    # ------------------------------------------------------------
+    # COMPUTES
+    # ------------------------------------------------------------
+
+    @api.depends("requirement_id", "wizard_id.lead_id")
+    def _compute_met(self):
+        for wizard, lines in self.grouped("wizard_id").items():
+            lead = wizard.lead_id
+            met = lines.requirement_id._evaluate(lead, {lead.id: lead.date_last_stage_update})
+            for line in lines:
+                line.met = lead.id in met.get(line.requirement_id.id, ())
+
+    @api.depends("requirement_id.field_id")
+    def _compute_value_field(self):
+        for line in self:
+            field = line.requirement_id.field_id
+            model_field = line.wizard_id.lead_id._fields.get(field.name) if field else None
+            editable = bool(model_field) and not model_field.readonly
+            line.value_field = VALUE_FIELDS.get(field.ttype) if line.kind == "field" and editable else False
+            line.relation_model_id = (
+                self.env["ir.model"]._get(field.relation) if line.value_field == "value_reference" else False
+            )
+
+    @api.depends(*set(VALUE_FIELDS.values()))
+    def _compute_has_value(self):
+        for line in self:
+            line.has_value = bool(line.value_field) and (
+                (line.value_field == "value_boolean" and line.value_boolean) or bool(line[line.value_field])
+            )
+
+    # ------------------------------------------------------------
+    # ACTIONS
+    # ------------------------------------------------------------
+
+    def action_mark_done(self):
+        """Mark an open activity of the requirement's type done, with the summary.
+
+        When none is planned, one is logged as done right away."""
+        self.ensure_one()
+        wizard = self.wizard_id
+        wizard._apply_field_values()
+        activity = self._get_open_activity() or self._schedule_activity()
+        activity.action_feedback(feedback=wizard.note or False)
+        wizard.note = False
+        return wizard._action_reopen()
+
+    def action_schedule(self):
+        """Plan an activity of the requirement's type on the record, for the current user."""
+        self.ensure_one()
+        self.wizard_id._apply_field_values()
+        self._schedule_activity()
+        return self.wizard_id._action_reopen()
+
+    # ------------------------------------------------------------
+    # BUSINESS
+    # ------------------------------------------------------------
+
+    def _get_value(self):
+        self.ensure_one()
+        value = self[self.value_field]
+        if self.value_field == "value_reference":
+            return value.id if value else False
+        return value
+
+    def _reset_values(self):
+        self.write(dict.fromkeys(set(VALUE_FIELDS.values()), False))
+
+    def _get_open_activity(self):
+        lead = self.wizard_id.lead_id
+        return self.env["mail.activity"].search(
+            [
+                ("res_model", "=", "crm.lead"),
+                ("res_id", "=", lead.id),
+                ("activity_type_id", "=", self.requirement_id.activity_type_id.id),
+            ],
+            order="date_deadline, id",
+            limit=1,
+        )
+
+    def _schedule_activity(self):
+        activity_type = self.requirement_id.activity_type_id
+        return self.env["mail.activity"].create(
+            {
+                "res_model_id": self.env["ir.model"]._get_id("crm.lead"),
+                "res_id": self.wizard_id.lead_id.id,
+                "activity_type_id": activity_type.id,
+                "summary": activity_type.summary or self.requirement_id.name,
+                "user_id": self.env.uid,
+                "date_deadline": activity_type._get_date_deadline(),
+            }
+        )
