@@ -25,6 +25,7 @@
         "wizards/crm_lead_transition_views.xml",
         "security/crm_qualification_report_security.xml",
         "report/crm_qualification_report_views.xml",
+        "report/crm_transition_block_report_views.xml",
     ],
     "demo": [
         "demo/res_users_demo.xml",

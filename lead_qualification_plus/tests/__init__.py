@@ -1,3 +1,4 @@
 from . import test_foundation
 from . import test_ui
 from . import test_qualification_report
+from . import test_transition_block_report
