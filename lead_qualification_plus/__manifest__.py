@@ -13,6 +13,7 @@
         "security/ir.model.access.csv",
         "data/res_groups_data.xml",
         "views/crm_qualification_event_views.xml",
+        "wizards/crm_lead_qualify_views.xml",
         "views/crm_lead_views.xml",
         "data/crm_stakeholder_role_data.xml",
         "views/crm_stakeholder_role_views.xml",
@@ -23,6 +24,8 @@
         "data/mail_activity_type_data.xml",
         "views/crm_transition_rule_views.xml",
         "wizards/crm_lead_transition_views.xml",
+        "views/crm_qualification_profile_views.xml",
+        "views/res_config_settings_views.xml",
         "security/crm_qualification_report_security.xml",
         "report/crm_qualification_report_views.xml",
         "report/crm_transition_block_report_views.xml",
@@ -30,6 +33,7 @@
     "demo": [
         "demo/res_users_demo.xml",
         "demo/crm_competitor_demo.xml",
+        "demo/crm_qualification_profile_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -1,3 +1,4 @@
+from collections import defaultdict
 from contextlib import contextmanager
 from contextvars import ContextVar
 
@@ -5,6 +6,7 @@ from markupsafe import Markup, escape
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools.mail import parse_contact_from_email
 
 # The records code moves without the transition rules (see CrmLead._transition_rules_skipped).
 _TRANSITION_RULES_SKIPPED = ContextVar(
@@ -35,6 +37,23 @@ class CrmLead(models.Model):
         inverse_name="lead_id",
         string="Qualification History",
         readonly=True,
+    )
+    qualification_profile_id = fields.Many2one(
+        comodel_name="crm.qualification.profile",
+        string="Qualification Profile",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="The profile that decided which records qualifying the lead created.",
+    )
+    date_qualified = fields.Datetime(string="Qualified On", readonly=True, copy=False)
+    qualified_user_id = fields.Many2one(
+        comodel_name="res.users", string="Qualified By", readonly=True, copy=False
+    )
+    vat = fields.Char(
+        string="Tax ID",
+        help="Tax ID of the lead's company: qualifying copies it to the company it creates and uses it to "
+        "find an existing one.",
     )
     transition_rule_ids = fields.Many2many(
         comodel_name="crm.transition.rule",
@@ -151,6 +170,458 @@ class CrmLead(models.Model):
                 ]
             )
         )
+
+    # ------------------------------------------------------------
+    # QUALIFICATION
+    # ------------------------------------------------------------
+
+    def qualify(
+        self,
+        create_partner=None,
+        create_contact=None,
+        create_opportunity=None,
+        create_sale_order=None,
+        profile_id=None,
+    ):
+        """Qualify the leads of self, creating or linking the records their profile asks for.
+
+        Each ``create_*`` argument left to None follows the profile's default; True or False overrides it
+        within what the profile allows (a UserError refuses a ``never`` record asked for or an ``always`` one
+        skipped). Without ``profile_id`` each lead gets the first suitable profile, then its company's
+        default, then the built-in behaviour (company, contact, opportunity). The run is all-or-nothing.
+
+        :return: one RPC-safe dict per lead, in the order of self: ``lead_id``, ``partner_id`` (company),
+            ``contact_id``, ``opportunity_id``, ``sale_order_id`` (False where nothing was created or linked)
+        """
+        profile = self.env["crm.qualification.profile"].browse(profile_id or [])
+        self._check_qualify(profile)
+        choices = {
+            "partner": create_partner,
+            "contact": create_contact,
+            "opportunity": create_opportunity,
+            "sale_order": create_sale_order,
+        }
+        return self._qualify(profile=profile, choices=choices)
+
+    def _check_qualify(self, profile=None):
+        """Refuse a user's qualification of self: rights, states, an unsuitable profile, transition rules."""
+        self.check_access("write")
+        not_open = self.filtered(lambda lead: lead.qualification_state != "open")
+        if not_open:
+            raise UserError(
+                self.env._(
+                    "These leads are already qualified or disqualified: %(leads)s. "
+                    "Reactivate a disqualified lead before qualifying it.",
+                    leads=", ".join(not_open.mapped("display_name")),
+                )
+            )
+        closed = self.filtered(lambda lead: not lead.active or lead.probability == 100)
+        if closed:
+            raise UserError(
+                self.env._(
+                    "Lost or won leads cannot be qualified: %(leads)s. Restore them first.",
+                    leads=", ".join(closed.mapped("display_name")),
+                )
+            )
+        opportunities = self.filtered(lambda lead: lead.type != "lead")
+        if opportunities:
+            raise UserError(
+                self.env._(
+                    "Only leads can be qualified; these are already opportunities: %(leads)s.",
+                    leads=", ".join(opportunities.mapped("display_name")),
+                )
+            )
+        if profile:
+            if not profile.exists() or not profile.active:
+                raise UserError(self.env._("The qualification profile does not exist or is archived."))
+            unsuited = self - profile._filter_suitable_leads(self)
+            unsuited = unsuited.filtered(
+                lambda lead: (lead.company_id or self.env.company).qualification_profile_id != profile
+            )
+            if unsuited:
+                raise UserError(
+                    self.env._(
+                        "The profile “%(profile)s” does not suit these leads: %(leads)s. "
+                        "Choose another profile or leave it empty to use the matching one.",
+                        profile=profile.display_name,
+                        leads=", ".join(unsuited.mapped("display_name")),
+                    )
+                )
+        self._check_qualify_transition_rules()
+
+    def _qualify(self, profile=None, choices=None, links=None):
+        """Qualify self without the checks of a user action (rights, states, transition rules).
+
+        The system's own automatic qualification calls this directly; callers check what they must first.
+
+        :param profile: profile applied to every lead; empty or None matches one per lead
+        :param dict choices: ``{kind: True|False|None}`` for the kinds of RECORD_KINDS; None (or a missing
+            kind) follows the profile
+        :param dict links: ``{lead_id: {"company": partner, "contact": partner}}``: the partner to link
+            instead of the automatic best match (an empty recordset creates a new one); a missing key
+            matches automatically
+        :return: the list of dicts documented on :meth:`qualify`
+        """
+        if not self:
+            return []
+        choices = choices or {}
+        links = links or {}
+        profiles = self._get_qualification_profiles(profile)
+        plans = self._qualify_plan(profiles, choices, links)
+        self._qualify_create_partners(plans)
+        self._qualify_update_leads(plans)
+        self._qualify_create_sale_orders(plans)
+        self._qualify_log(plans)
+        return [
+            {
+                "lead_id": lead.id,
+                "partner_id": plans[lead.id]["company"].id or False,
+                "contact_id": plans[lead.id]["contact"].id or False,
+                "opportunity_id": lead.id if plans[lead.id]["opportunity"] else False,
+                "sale_order_id": plans[lead.id]["sale_order"].id or False,
+            }
+            for lead in self
+        ]
+
+    def _get_qualification_profiles(self, profile=None):
+        """Return ``{lead_id: profile}`` (an empty profile means the built-in behaviour).
+
+        The first active profile by sequence that suits the lead, else the default profile of the lead's
+        company. One query per candidate profile with a domain, whatever the number of leads.
+        """
+        if profile:
+            return {lead.id: profile for lead in self}
+        companies = self.company_id | self.env.company
+        candidates = self.env["crm.qualification.profile"].search(
+            [("company_id", "in", [*companies.ids, False])]
+        )
+        profiles = {}
+        remaining = self
+        for candidate in candidates:
+            if not remaining:
+                break
+            suitable = candidate._filter_suitable_leads(remaining)
+            profiles.update(dict.fromkeys(suitable.ids, candidate))
+            remaining -= suitable
+        for lead in remaining:
+            profiles[lead.id] = (lead.company_id or self.env.company).qualification_profile_id
+        return profiles
+
+    def _qualify_find_matches(self):
+        """Return ``{lead_id: {"company": partners, "contact": partners}}``: existing partners the lead may
+        be, best first (the lead's own customer, then by normalized email, VAT, phone, exact company name),
+        within the lead's company. A fixed number of queries per company of the leads."""
+        Partner = self.env["res.partner"]
+        matches = {lead.id: {"company": Partner, "contact": Partner} for lead in self}
+        for company, leads in self.grouped("company_id").items():
+            scope = [("company_id", "in", [company.id, False])] if company else []
+            emails = {email for email in leads.mapped("email_normalized") if email}
+            vats = {vat.strip() for vat in leads.mapped("vat") if vat and vat.strip()}
+            phones = {
+                phone for lead in leads for phone in (lead.phone, lead.mobile, lead.phone_sanitized) if phone
+            }
+            names = {name.strip() for name in leads.mapped("partner_name") if name and name.strip()}
+            by_email = defaultdict(lambda: Partner)
+            if emails:
+                for partner in Partner.search([("email_normalized", "in", list(emails)), *scope], order="id"):
+                    by_email[partner.email_normalized] |= partner
+            by_vat = defaultdict(lambda: Partner)
+            if vats:
+                for partner in Partner.search([("vat", "in", list(vats)), *scope], order="id"):
+                    by_vat[partner.vat] |= partner.commercial_partner_id
+            by_phone = defaultdict(lambda: Partner)
+            if phones:
+                domain = ["|", ("phone", "in", list(phones)), ("mobile", "in", list(phones)), *scope]
+                for partner in Partner.search(domain, order="id"):
+                    for phone in {partner.phone, partner.mobile} & phones:
+                        by_phone[phone] |= partner
+            by_name = defaultdict(lambda: Partner)
+            if names:
+                domain = [("is_company", "=", True), ("name", "in", list(names)), *scope]
+                for partner in Partner.search(domain, order="id"):
+                    by_name[partner.name] |= partner
+            for lead in leads:
+                found = lead.partner_id
+                found |= by_email[lead.email_normalized] if lead.email_normalized else Partner
+                found |= by_vat[lead.vat.strip()] if lead.vat and lead.vat.strip() else Partner
+                for phone in (lead.phone, lead.mobile, lead.phone_sanitized):
+                    if phone:
+                        found |= by_phone[phone]
+                # union keeps the first occurrence, so ``found`` is ordered best first
+                lead_matches = matches[lead.id]
+                lead_matches["contact"] = found.filtered(lambda partner: not partner.is_company)
+                companies = found.commercial_partner_id.filtered("is_company")
+                if lead.partner_name and lead.partner_name.strip():
+                    companies |= by_name[lead.partner_name.strip()]
+                lead_matches["company"] = companies
+        return matches
+
+    def _qualify_plan(self, profiles, choices, links):
+        """Decide, before writing anything, what qualifying each lead creates or links.
+
+        Raise a UserError naming the leads when a choice breaks a policy or cannot be met.
+        """
+        Partner = self.env["res.partner"]
+        errors = []
+        wanted = {}
+        for lead in self:
+            profile = profiles[lead.id]
+            wanted[lead.id] = {}
+            for kind, policy in profile._get_policies().items():
+                choice = choices.get(kind)
+                if choice is None:
+                    wanted[lead.id][kind] = (policy in ("always", "default_on"), policy == "always")
+                elif (choice and policy == "never") or (not choice and policy == "always"):
+                    errors.append(self._qualify_policy_error(profile, kind, policy))
+                else:
+                    wanted[lead.id][kind] = (bool(choice), bool(choice))
+        if errors:
+            raise UserError("\n".join(dict.fromkeys(errors)))
+
+        need_matches = self.filtered(
+            lambda lead: profiles[lead.id].match_existing_partners or not profiles[lead.id]
+        )
+        matches = need_matches._qualify_find_matches() if need_matches else {}
+        no_company, no_contact, no_customer = self.browse(), self.browse(), self.browse()
+        plans = {}
+        for lead in self:
+            lead_wanted = wanted[lead.id]
+            lead_links = links.get(lead.id, {})
+            lead_matches = matches.get(lead.id, {})
+            plan = {
+                "lead": lead,
+                "profile": profiles[lead.id],
+                "opportunity": lead_wanted["opportunity"][0],
+                "company": Partner,
+                "contact": Partner,
+                "company_created": False,
+                "contact_created": False,
+                "company_values": False,
+                "contact_values": False,
+                "sale_order": self.env["sale.order"],
+            }
+            plans[lead.id] = plan
+            for kind, role in (("partner", "company"), ("contact", "contact")):
+                wants, required = lead_wanted[kind]
+                if not wants:
+                    continue
+                if role in lead_links:
+                    plan[role] = lead_links[role]
+                else:
+                    plan[role] = lead_matches.get(role, Partner)[:1]
+                if plan[role]:
+                    continue
+                name = lead._qualify_partner_name(role)
+                if name:
+                    plan[f"{role}_values"] = name
+                elif required:
+                    if role == "company":
+                        no_company |= lead
+                    else:
+                        no_contact |= lead
+            plan["sale_order_wanted"] = lead_wanted["sale_order"][0]
+            has_customer = (
+                plan["company"] or plan["contact"] or plan["company_values"] or plan["contact_values"]
+            )
+            if plan["sale_order_wanted"] and not (has_customer or lead.partner_id):
+                no_customer |= lead
+        if no_company:
+            errors.append(
+                self.env._(
+                    "A company was asked for but these leads have no company name: %(leads)s. "
+                    "Fill in the company name or untick the company.",
+                    leads=", ".join(no_company.mapped("display_name")),
+                )
+            )
+        if no_contact:
+            errors.append(
+                self.env._(
+                    "A contact was asked for but these leads have neither a contact name nor an email: "
+                    "%(leads)s. Fill in the contact or untick it.",
+                    leads=", ".join(no_contact.mapped("display_name")),
+                )
+            )
+        if no_customer:
+            errors.append(
+                self.env._(
+                    "A quotation needs a customer but these leads have none and none is created: %(leads)s. "
+                    "Create a company or a contact too.",
+                    leads=", ".join(no_customer.mapped("display_name")),
+                )
+            )
+        if errors:
+            raise UserError("\n".join(errors))
+        return plans
+
+    def _qualify_policy_error(self, profile, kind, policy):
+        labels = {
+            "partner": self.env._("a company"),
+            "contact": self.env._("a contact"),
+            "opportunity": self.env._("an opportunity"),
+            "sale_order": self.env._("a quotation"),
+        }
+        profile_name = profile.display_name or self.env._("the built-in behaviour")
+        if policy == "never":
+            return self.env._(
+                "The qualification profile “%(profile)s” never creates %(record)s.",
+                profile=profile_name,
+                record=labels[kind],
+            )
+        return self.env._(
+            "The qualification profile “%(profile)s” always creates %(record)s: it cannot be skipped.",
+            profile=profile_name,
+            record=labels[kind],
+        )
+
+    def _qualify_partner_name(self, role):
+        """Name of the company or person qualifying the lead would create, or False."""
+        self.ensure_one()
+        if role == "company":
+            return (self.partner_name or "").strip() or False
+        name = (self.contact_name or "").strip()
+        if not name and self.email_from:
+            name = parse_contact_from_email(self.email_from)[0] or self.email_from
+        return name or False
+
+    def _qualify_create_partners(self, plans):
+        """Create the companies, then the contacts, each in one batch.
+
+        Leads of one run sharing a company name (or VAT) share the company, and leads sharing an email share
+        the contact: a run never creates a partner twice."""
+        Partner = self.env["res.partner"]
+        new_companies = {}
+        for lead in self:
+            plan = plans[lead.id]
+            if not plan["company_values"]:
+                continue
+            key = (lead.company_id.id, (lead.vat or "").strip() or plan["company_values"].lower())
+            if key not in new_companies:
+                values = lead._prepare_customer_values(plan["company_values"], is_company=True)
+                for person_field in ("email", "phone", "mobile", "function", "title", "comment"):
+                    values.pop(person_field, None)
+                values.update(
+                    vat=(lead.vat or "").strip() or False,
+                    company_id=lead.company_id.id,
+                    originating_lead_id=lead.id,
+                )
+                new_companies[key] = values
+            plan["company_key"] = key
+        companies = Partner.create(list(new_companies.values())) if new_companies else Partner
+        companies = dict(zip(new_companies, companies, strict=True))
+        new_contacts = {}
+        for lead in self:
+            plan = plans[lead.id]
+            if plan["company_values"]:
+                plan["company"] = companies[plan["company_key"]]
+                plan["company_created"] = True
+            if not plan["contact_values"]:
+                continue
+            key = (lead.company_id.id, lead.email_normalized or f"lead-{lead.id}")
+            if key not in new_contacts:
+                values = lead._prepare_customer_values(
+                    plan["contact_values"], is_company=False, parent_id=plan["company"].id
+                )
+                values.update(company_id=lead.company_id.id, originating_lead_id=lead.id)
+                new_contacts[key] = values
+            plan["contact_key"] = key
+        contacts = Partner.create(list(new_contacts.values())) if new_contacts else Partner
+        contacts = dict(zip(new_contacts, contacts, strict=True))
+        for lead in self:
+            plan = plans[lead.id]
+            if plan["contact_values"]:
+                plan["contact"] = contacts[plan["contact_key"]]
+                plan["contact_created"] = True
+
+    def _qualify_update_leads(self, plans):
+        """Link the customers, convert the opportunities the Odoo way and mark the leads qualified, writing
+        the leads by groups of identical values."""
+        by_partner = defaultdict(list)
+        for lead in self:
+            customer = plans[lead.id]["contact"] or plans[lead.id]["company"]
+            if customer and customer != lead.partner_id:
+                by_partner[customer.id].append(lead.id)
+        for partner_id, lead_ids in by_partner.items():
+            # Keep the prefetch of the whole batch: the write's triggers read the leads' one2many lines
+            # (history, stakeholders, competitors) once for all the leads, not once per write.
+            self.browse(lead_ids).with_prefetch(self._prefetch_ids).write({"partner_id": partner_id})
+
+        now = fields.Datetime.now()
+        by_values = defaultdict(list)
+        for lead in self:
+            plan = plans[lead.id]
+            values = {
+                "qualification_state": "qualified",
+                "qualification_profile_id": plan["profile"].id,
+                "date_qualified": now,
+                "qualified_user_id": self.env.uid,
+            }
+            if plan["opportunity"]:
+                profile = plan["profile"]
+                values.update(lead._convert_opportunity_data(lead.partner_id, profile.opportunity_team_id.id))
+                if profile.opportunity_stage_id:
+                    values["stage_id"] = profile.opportunity_stage_id.id
+            by_values[tuple(sorted(values.items()))].append(lead.id)
+        for values, lead_ids in by_values.items():
+            self.browse(lead_ids).write(dict(values))
+
+        by_assignment = defaultdict(list)
+        for lead in self:
+            profile = plans[lead.id]["profile"]
+            if plans[lead.id]["opportunity"] and (profile.opportunity_user_id or profile.opportunity_team_id):
+                by_assignment[profile].append(lead.id)
+        for profile, lead_ids in by_assignment.items():
+            self.browse(lead_ids)._handle_salesmen_assignment(
+                user_ids=profile.opportunity_user_id.ids, team_id=profile.opportunity_team_id.id
+            )
+
+    def _qualify_create_sale_orders(self, plans):
+        """Create the draft quotations in one batch, with the values sale_crm gives a lead's quotation."""
+        leads = self.filtered(lambda lead: plans[lead.id]["sale_order_wanted"])
+        if not leads:
+            return
+        values_list = []
+        for lead in leads:
+            plan = plans[lead.id]
+            context = lead._prepare_opportunity_quotation_context()
+            values = {key.removeprefix("default_"): value for key, value in context.items()}
+            values.update(
+                partner_id=(plan["contact"] or plan["company"] or lead.partner_id).id,
+                opportunity_id=lead.id if plan["opportunity"] else False,
+                originating_lead_id=lead.id,
+            )
+            values_list.append(values)
+        orders = self.env["sale.order"].create(values_list)
+        for lead, order in zip(leads, orders, strict=True):
+            plans[lead.id]["sale_order"] = order
+
+    def _qualify_log(self, plans):
+        """Post one chatter message per lead listing what was created or linked, and log the history."""
+        bodies = {}
+        for lead in self:
+            plan = plans[lead.id]
+            items = []
+            for role, label_created, label_linked in (
+                ("company", self.env._("Company created: %s"), self.env._("Company linked: %s")),
+                ("contact", self.env._("Contact created: %s"), self.env._("Contact linked: %s")),
+            ):
+                if plan[role]:
+                    label = label_created if plan[f"{role}_created"] else label_linked
+                    items.append(Markup(label) % plan[role]._get_html_link())
+            if plan["opportunity"]:
+                items.append(Markup(self.env._("Converted into an opportunity: %s")) % lead._get_html_link())
+            if plan["sale_order"]:
+                items.append(
+                    Markup(self.env._("Quotation created: %s")) % plan["sale_order"]._get_html_link()
+                )
+            if not items:
+                items.append(self.env._("Nothing created or linked."))
+            profile_name = plan["profile"].display_name or self.env._("built-in behaviour")
+            bodies[lead.id] = Markup("<p>%s</p><ul>%s</ul>") % (
+                self.env._("Lead qualified (profile: %s).", profile_name),
+                Markup().join(Markup("<li>%s</li>") % item for item in items),
+            )
+        self._message_log_batch(bodies=bodies)
+        self._log_qualification_event("qualified")
 
     # ------------------------------------------------------------
     # TRANSITION RULES

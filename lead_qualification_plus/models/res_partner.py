@@ -4,6 +4,16 @@ from odoo import fields, models
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
+    originating_lead_id = fields.Many2one(
+        comodel_name="crm.lead",
+        string="Originating Lead",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        groups="sales_team.group_sale_salesman",
+        help="The lead whose qualification created this partner.",
+    )
+
     stakeholder_lead_count = fields.Integer(
         string="Stakeholder In",
         compute="_compute_stakeholder_lead_count",

@@ -1,0 +1,151 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+from odoo.tools.safe_eval import safe_eval
+
+POLICIES = [
+    ("always", "Always"),
+    ("default_on", "Proposed (ticked)"),
+    ("default_off", "Optional (unticked)"),
+    ("never", "Never"),
+]
+
+# What qualifying does when no profile applies: Odoo's own conversion (company, contact, opportunity).
+BUILTIN_POLICIES = {
+    "partner": "default_on",
+    "contact": "default_on",
+    "opportunity": "default_on",
+    "sale_order": "default_off",
+}
+
+RECORD_KINDS = ("partner", "contact", "opportunity", "sale_order")
+
+
+class CrmQualificationProfile(models.Model):
+    _name = "crm.qualification.profile"
+    _description = "Qualification Profile"
+    _order = "sequence, id"
+    _check_company_auto = True
+
+    name = fields.Char(required=True, translate=True)
+    active = fields.Boolean(default=True)
+    sequence = fields.Integer(default=10)
+    company_id = fields.Many2one(
+        comodel_name="res.company",
+        string="Company",
+        default=lambda self: self.env.company,
+        index=True,
+        help="Leave empty to offer the profile in every company.",
+    )
+    team_ids = fields.Many2many(
+        comodel_name="crm.team",
+        string="Sales Teams",
+        check_company=True,
+        help="The profile suits leads of these teams; empty means every team.",
+    )
+    lead_domain = fields.Char(
+        string="Suitable Leads",
+        default="[]",
+        help="The profile suits the leads matching this domain.",
+    )
+    partner_policy = fields.Selection(
+        selection=POLICIES,
+        string="Company",
+        required=True,
+        default="default_on",
+        help="Whether qualifying creates (or links) the company the lead belongs to.",
+    )
+    contact_policy = fields.Selection(
+        selection=POLICIES,
+        string="Contact",
+        required=True,
+        default="default_on",
+        help="Whether qualifying creates (or links) the person of the lead.",
+    )
+    opportunity_policy = fields.Selection(
+        selection=POLICIES,
+        string="Opportunity",
+        required=True,
+        default="default_on",
+        help="Whether qualifying converts the lead into an opportunity.",
+    )
+    sale_order_policy = fields.Selection(
+        selection=POLICIES,
+        string="Quotation",
+        required=True,
+        default="default_off",
+        help="Whether qualifying creates a draft quotation for the customer.",
+    )
+    opportunity_team_id = fields.Many2one(
+        comodel_name="crm.team",
+        string="Opportunity Sales Team",
+        check_company=True,
+        help="Sales team of the opportunities; empty keeps the lead's team.",
+    )
+    opportunity_user_id = fields.Many2one(
+        comodel_name="res.users",
+        string="Opportunity Salesperson",
+        domain="[('share', '=', False)]",
+        help="Salesperson of the opportunities; empty keeps the lead's salesperson.",
+    )
+    opportunity_stage_id = fields.Many2one(
+        comodel_name="crm.stage",
+        string="Opportunity Stage",
+        help="Stage of the opportunities; empty keeps the lead's stage (or the team's first stage).",
+    )
+    match_existing_partners = fields.Boolean(
+        default=True,
+        help="Look for an existing partner (by email, VAT, phone, then company name) and link it "
+        "instead of creating a duplicate.",
+    )
+    use_for_webshop = fields.Boolean(
+        string="Use for Webshop",
+        help="Profile applied when the system qualifies the leads of webshop customers.",
+    )
+
+    # ------------------------------------------------------------
+    # CONSTRAINTS
+    # ------------------------------------------------------------
+
+    @api.constrains("lead_domain")
+    def _check_lead_domain(self):
+        for profile in self:
+            try:
+                domain = safe_eval(profile.lead_domain or "[]")
+                self.env["crm.lead"].sudo().search_count(domain, limit=1)
+            except Exception as error:
+                raise ValidationError(
+                    self.env._(
+                        "The suitable leads of profile “%(profile)s” are not a valid domain: %(error)s",
+                        profile=profile.name,
+                        error=error,
+                    )
+                ) from error
+
+    # ------------------------------------------------------------
+    # BUSINESS
+    # ------------------------------------------------------------
+
+    def _get_policies(self):
+        """Return ``{kind: policy}`` for each kind of RECORD_KINDS; the built-in policies without profile."""
+        if not self:
+            return dict(BUILTIN_POLICIES)
+        self.ensure_one()
+        return {kind: self[f"{kind}_policy"] for kind in RECORD_KINDS}
+
+    def _get_lead_domain(self):
+        self.ensure_one()
+        return safe_eval(self.lead_domain or "[]")
+
+    def _filter_suitable_leads(self, leads):
+        """Return the leads of ``leads`` that the profile suits by company, team and domain (one query)."""
+        self.ensure_one()
+        leads = leads.filtered(
+            lambda lead: (
+                (not self.company_id or self.company_id == (lead.company_id or self.env.company))
+                and (not self.team_ids or lead.team_id in self.team_ids)
+            )
+        )
+        domain = self._get_lead_domain()
+        if not leads or not domain:
+            return leads
+        return leads.with_context(active_test=False).search([("id", "in", leads.ids), *domain])

@@ -1,0 +1,370 @@
+from odoo.addons.mail.tests.common import mail_new_test_user
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import tagged
+
+from .common import LeadQualificationCommon
+
+KINDS = ("partner", "contact", "opportunity", "sale_order")
+
+
+@tagged("post_install", "-at_install")
+class TestQualifyCommon(LeadQualificationCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.Profile = cls.env["crm.qualification.profile"]
+        # demo profiles would decide for the tests: each test states the profiles it relies on
+        cls.Profile.search([]).action_archive()
+        cls.company.qualification_profile_id = False
+        cls.Partner = cls.env["res.partner"]
+
+    def _profile(self, **values):
+        return self.Profile.create({"name": "Test profile", "company_id": self.company.id, **values})
+
+    def _qualify(self, leads, user=None, **kwargs):
+        return leads.with_user(user or self.user_salesman).qualify(**kwargs)
+
+
+@tagged("post_install", "-at_install")
+class TestQualify(TestQualifyCommon):
+    def test_builtin_behaviour(self):
+        """Without any profile, qualifying does what Odoo's conversion does: company, contact, opportunity."""
+        lead = self._create_leads(vat="BE0477472701", phone="+32 470 11 22 33", medium_id=False)
+        [result] = self._qualify(lead)
+        company = self.Partner.browse(result["partner_id"])
+        contact = self.Partner.browse(result["contact_id"])
+        self.assertEqual(result["lead_id"], lead.id)
+        self.assertEqual(result["opportunity_id"], lead.id)
+        self.assertFalse(result["sale_order_id"])
+        self.assertTrue(company.is_company)
+        self.assertEqual(company.name, "Company 0")
+        self.assertEqual(company.vat, "BE0477472701")
+        self.assertFalse(company.email, "person fields stay on the contact")
+        self.assertEqual(contact.name, "Contact 0")
+        self.assertEqual(contact.parent_id, company)
+        self.assertEqual(contact.email, "contact0@company0.example.com")
+        self.assertEqual((company | contact).originating_lead_id, lead)
+        self.assertEqual((company | contact).company_id, self.company)
+        self.assertEqual(lead.type, "opportunity")
+        self.assertTrue(lead.active)
+        self.assertEqual(lead.partner_id, contact)
+        self.assertEqual(lead.qualification_state, "qualified")
+        self.assertFalse(lead.qualification_profile_id)
+        self.assertEqual(lead.qualified_user_id, self.user_salesman)
+        self.assertTrue(lead.date_qualified)
+        self.assertEqual(lead.qualification_event_ids.event, "qualified")
+        [message] = lead.message_ids.filtered(lambda message: "Lead qualified" in (message.body or ""))
+        self.assertIn(f'data-oe-id="{company.id}"', message.body)
+        self.assertIn(f'data-oe-id="{contact.id}"', message.body)
+
+    def test_quotation_without_opportunity(self):
+        """A quotation without opportunity: the lead stays a qualified lead, not archived; the quotation
+        carries the lead's UTM, origin, team, salesperson and originating lead."""
+        campaign = self.env["utm.campaign"].create({"name": "Spring"})
+        lead = self._create_leads(campaign_id=campaign.id)
+        profile = self._profile(
+            partner_policy="never", opportunity_policy="default_off", sale_order_policy="always"
+        )
+        [result] = self._qualify(lead, profile_id=profile.id)
+        order = self.env["sale.order"].browse(result["sale_order_id"])
+        self.assertEqual(order.state, "draft")
+        self.assertEqual(order.partner_id.id, result["contact_id"])
+        self.assertEqual(order.origin, lead.name)
+        self.assertEqual(order.campaign_id, campaign)
+        self.assertEqual(order.team_id, self.team)
+        self.assertEqual(order.user_id, self.user_salesman)
+        self.assertEqual(order.originating_lead_id, lead)
+        self.assertFalse(order.opportunity_id)
+        self.assertFalse(result["opportunity_id"])
+        self.assertFalse(result["partner_id"])
+        self.assertEqual(lead.type, "lead")
+        self.assertTrue(lead.active)
+        self.assertEqual(lead.qualification_state, "qualified")
+        self.assertEqual(lead.qualification_profile_id, profile)
+
+    def test_quotation_with_opportunity(self):
+        profile = self._profile(sale_order_policy="default_on")
+        lead = self._create_leads()
+        [result] = self._qualify(lead)
+        order = self.env["sale.order"].browse(result["sale_order_id"])
+        self.assertEqual(order.opportunity_id, lead)
+        self.assertEqual(order.originating_lead_id, lead)
+        self.assertEqual(lead.qualification_profile_id, profile)
+        self.assertEqual(lead.quotation_count, 1)
+
+    def test_opportunity_defaults(self):
+        """The profile's team, salesperson and stage go to the opportunity."""
+        other_team = self.env["crm.team"].create(
+            {"name": "Key Accounts", "member_ids": [(4, self.user_manager.id)]}
+        )
+        stage = self.env["crm.stage"].create({"name": "Key Qualified", "team_id": other_team.id})
+        self._profile(
+            opportunity_team_id=other_team.id,
+            opportunity_user_id=self.user_manager.id,
+            opportunity_stage_id=stage.id,
+        )
+        lead = self._create_leads()
+        self._qualify(lead)
+        self.assertEqual(lead.type, "opportunity")
+        self.assertEqual(lead.team_id, other_team)
+        self.assertEqual(lead.user_id, self.user_manager)
+        self.assertEqual(lead.stage_id, stage)
+
+    def test_policy_combinations(self):
+        """Every policy of every kind with every choice (profile default, ticked, unticked)."""
+        expected_key = {
+            "partner": "partner_id",
+            "contact": "contact_id",
+            "opportunity": "opportunity_id",
+            "sale_order": "sale_order_id",
+        }
+        profile = self._profile()
+        for kind in KINDS:
+            for policy in ("always", "default_on", "default_off", "never"):
+                for choice in (None, True, False):
+                    with self.subTest(kind=kind, policy=policy, choice=choice):
+                        values = dict.fromkeys((f"{other}_policy" for other in KINDS), "never")
+                        if kind == "sale_order":
+                            values["contact_policy"] = "always"
+                        values[f"{kind}_policy"] = policy
+                        profile.write(values)
+                        lead = self._create_leads()
+                        refused = (choice is True and policy == "never") or (
+                            choice is False and policy == "always"
+                        )
+                        if refused:
+                            with self.assertRaises(UserError):
+                                self._qualify(lead, profile_id=profile.id, **{f"create_{kind}": choice})
+                            self.assertEqual(lead.qualification_state, "open")
+                            continue
+                        [result] = self._qualify(lead, profile_id=profile.id, **{f"create_{kind}": choice})
+                        created = choice if choice is not None else policy in ("always", "default_on")
+                        self.assertEqual(bool(result[expected_key[kind]]), created)
+                        self.assertEqual(lead.type == "opportunity", kind == "opportunity" and created)
+                        self.assertEqual(lead.qualification_state, "qualified")
+
+    def test_profile_matching(self):
+        """The first active profile by sequence whose company, teams and domain suit the lead, then the
+        company default, then the built-in behaviour."""
+        other_team = self.env["crm.team"].create({"name": "Other Team"})
+        by_team = self._profile(name="Other team", sequence=1, team_ids=[(6, 0, other_team.ids)])
+        by_domain = self._profile(name="Acme", sequence=2, lead_domain="[('partner_name', 'ilike', 'acme')]")
+        by_our_team = self._profile(name="Our team", sequence=3, team_ids=[(6, 0, self.team.ids)])
+        default = self._profile(name="Default", sequence=99, lead_domain="[('id', '=', 0)]")
+        acme, other, ours, plain = (
+            self._create_leads(partner_name="ACME Corp")
+            | self._create_leads(team_id=other_team.id)
+            | self._create_leads()
+            | self._create_leads(team_id=False)
+        )
+        profiles = (acme | other | ours | plain)._get_qualification_profiles()
+        self.assertEqual(profiles[acme.id], by_domain)
+        self.assertEqual(profiles[other.id], by_team)
+        self.assertEqual(profiles[ours.id], by_our_team)
+        self.assertFalse(profiles[plain.id], "no profile suits: the built-in behaviour")
+        self.company.qualification_profile_id = default
+        self.assertEqual(plain._get_qualification_profiles()[plain.id], default)
+        by_domain.sequence = 10
+        self.assertEqual(acme._get_qualification_profiles()[acme.id], by_our_team)
+        by_our_team.action_archive()
+        self.assertEqual(acme._get_qualification_profiles()[acme.id], by_domain)
+
+    def test_explicit_profile_must_suit(self):
+        other_team = self.env["crm.team"].create({"name": "Other Team"})
+        profile = self._profile(team_ids=[(6, 0, other_team.ids)])
+        lead = self._create_leads()
+        with self.assertRaisesRegex(UserError, "does not suit"):
+            self._qualify(lead, profile_id=profile.id)
+        self.assertEqual(lead.qualification_state, "open")
+
+    def test_company_name_required(self):
+        """A company asked for needs a company name; a proposed one is simply skipped."""
+        lead = self._create_leads(partner_name=False)
+        with self.assertRaisesRegex(UserError, "no company name"):
+            self._qualify(lead, create_partner=True)
+        self.assertEqual(lead.qualification_state, "open")
+        [result] = self._qualify(lead)
+        self.assertFalse(result["partner_id"])
+        self.assertFalse(self.Partner.browse(result["contact_id"]).parent_id)
+
+
+@tagged("post_install", "-at_install")
+class TestQualifyDuplicates(TestQualifyCommon):
+    def test_match_by_email(self):
+        existing = self.Partner.create(
+            {"name": "Existing", "email": '"Someone" <Contact0@Company0.example.com>'}
+        )
+        lead = self._create_leads()
+        count = self.Partner.search_count([])
+        [result] = self._qualify(lead)
+        self.assertEqual(result["contact_id"], existing.id)
+        self.assertEqual(self.Partner.search_count([]), count + 1, "only the company is created")
+        self.assertEqual(lead.partner_id, existing)
+        self.assertIn("Contact linked", lead.message_ids[0].body)
+
+    def test_match_company_through_contact(self):
+        company = self.Partner.create({"name": "Other name", "is_company": True})
+        contact = self.Partner.create(
+            {"name": "C", "email": "contact0@company0.example.com", "parent_id": company.id}
+        )
+        [result] = self._qualify(self._create_leads())
+        self.assertEqual(result["partner_id"], company.id)
+        self.assertEqual(result["contact_id"], contact.id)
+
+    def test_match_by_vat(self):
+        company = self.Partner.create(
+            {"name": "Registered Name SA", "is_company": True, "vat": "BE0477472701"}
+        )
+        [result] = self._qualify(self._create_leads(vat="BE0477472701"))
+        self.assertEqual(result["partner_id"], company.id)
+        contact = self.Partner.browse(result["contact_id"])
+        self.assertEqual(contact.originating_lead_id.id, result["lead_id"], "the contact is created")
+        self.assertEqual(contact.parent_id, company)
+
+    def test_match_by_phone(self):
+        existing = self.Partner.create({"name": "Phone Person", "mobile": "+32 470 99 88 77"})
+        [result] = self._qualify(self._create_leads(email_from=False, mobile="+32 470 99 88 77"))
+        self.assertEqual(result["contact_id"], existing.id)
+
+    def test_match_by_company_name(self):
+        company = self.Partner.create({"name": "Company 0", "is_company": True})
+        self.Partner.create({"name": "Company 0 Ltd", "is_company": True})
+        [result] = self._qualify(self._create_leads())
+        self.assertEqual(result["partner_id"], company.id)
+        self.assertEqual(self.Partner.browse(result["contact_id"]).parent_id, company)
+
+    def test_match_within_lead_company(self):
+        other_company = self.env["res.company"].create({"name": "Other Company"})
+        self.Partner.create({"name": "Company 0", "is_company": True, "company_id": other_company.id})
+        [result] = self._qualify(self._create_leads())
+        self.assertEqual(self.Partner.browse(result["partner_id"]).originating_lead_id.id, result["lead_id"])
+
+    def test_match_disabled(self):
+        self._profile(match_existing_partners=False)
+        existing = self.Partner.create({"name": "Existing", "email": "contact0@company0.example.com"})
+        [result] = self._qualify(self._create_leads())
+        self.assertNotEqual(result["contact_id"], existing.id)
+
+    def test_mass_shared_emails(self):
+        """200 leads sharing 50 emails and companies: 50 companies, 50 contacts, never twice."""
+        leads = self.env["crm.lead"]
+        for index in range(4):
+            leads |= self._create_leads(50, name=f"Batch {index}")
+        for position, lead in enumerate(leads):
+            lead.write(
+                {
+                    "email_from": f"buyer{position % 50}@shared.example.com",
+                    "partner_name": f"Shared {position % 50}",
+                }
+            )
+        self.Partner.create({"name": "Known buyer", "email": "buyer0@shared.example.com"})
+        results = self._qualify(leads)
+        self.assertEqual(len(results), 200)
+        contacts = self.Partner.browse({result["contact_id"] for result in results})
+        companies = self.Partner.browse({result["partner_id"] for result in results})
+        self.assertEqual(len(contacts), 50)
+        self.assertEqual(len(companies), 50)
+        self.assertEqual(len(contacts.filtered("originating_lead_id")), 49, "one contact existed")
+        self.assertEqual(set(leads.mapped("qualification_state")), {"qualified"})
+        self.assertEqual(set(leads.mapped("type")), {"opportunity"})
+        self.assertEqual(len(leads.qualification_event_ids), 200)
+
+
+@tagged("post_install", "-at_install")
+class TestQualifyRefusals(TestQualifyCommon):
+    def _assert_unchanged(self, leads, partner_count, order_count):
+        self.assertEqual(set(leads.mapped("qualification_state")), {"open"})
+        self.assertEqual(set(leads.mapped("type")), {"lead"})
+        self.assertFalse(leads.qualification_event_ids)
+        self.assertEqual(self.Partner.search_count([]), partner_count)
+        self.assertEqual(self.env["sale.order"].search_count([]), order_count)
+
+    def test_refuse_qualified_and_disqualified(self):
+        leads = self._create_leads(3)
+        leads[1].qualification_state = "qualified"
+        leads[2].qualification_state = "disqualified"
+        partners, orders = self.Partner.search_count([]), self.env["sale.order"].search_count([])
+        with self.assertRaises(UserError) as caught:
+            self._qualify(leads)
+        self.assertIn("Lead 1", str(caught.exception))
+        self.assertIn("Lead 2", str(caught.exception))
+        self.assertNotIn("Lead 0", str(caught.exception))
+        self._assert_unchanged(leads[0], partners, orders)
+
+    def test_mass_all_or_nothing(self):
+        """One lead that cannot get its company stops the whole run."""
+        leads = self._create_leads(5)
+        leads[3].partner_name = False
+        partners, orders = self.Partner.search_count([]), self.env["sale.order"].search_count([])
+        with self.assertRaisesRegex(UserError, "Lead 3"):
+            self._qualify(leads, create_partner=True, create_sale_order=True)
+        self._assert_unchanged(leads, partners, orders)
+
+    def test_policy_refusals(self):
+        self._profile(partner_policy="always", sale_order_policy="never")
+        leads = self._create_leads(2)
+        partners, orders = self.Partner.search_count([]), self.env["sale.order"].search_count([])
+        with self.assertRaisesRegex(UserError, "never creates a quotation"):
+            self._qualify(leads, create_sale_order=True)
+        with self.assertRaisesRegex(UserError, "always creates a company"):
+            self._qualify(leads, create_partner=False)
+        self._assert_unchanged(leads, partners, orders)
+
+    def test_refuse_opportunities_and_lost(self):
+        opportunity = self._create_leads(type="opportunity")
+        lost = self._create_leads(active=False)
+        with self.assertRaisesRegex(UserError, "already opportunities"):
+            self._qualify(opportunity)
+        with self.assertRaisesRegex(UserError, "Lost or won"):
+            self._qualify(lost)
+
+
+@tagged("post_install", "-at_install")
+class TestQualifyAccess(TestQualifyCommon):
+    def test_salesperson_cannot_configure_profiles(self):
+        profile = self._profile()
+        Profile = self.Profile.with_user(self.user_salesman)
+        self.assertEqual(Profile.browse(profile.id).name, "Test profile", "salespeople read profiles")
+        with self.assertRaises(AccessError):
+            Profile.create({"name": "Mine"})
+        with self.assertRaises(AccessError):
+            Profile.browse(profile.id).write({"sale_order_policy": "always"})
+        manager_profile = self.Profile.with_user(self.user_manager).create({"name": "Managed"})
+        manager_profile.write({"sale_order_policy": "always"})
+        manager_profile.unlink()
+
+    def test_qualify_only_writable_leads(self):
+        lead = self._create_leads(user_id=self.user_manager.id)
+        with self.assertRaises(AccessError):
+            self._qualify(lead)
+        self.assertEqual(lead.qualification_state, "open")
+        self._qualify(lead, user=self.user_salesman_all)
+        self.assertEqual(lead.qualification_state, "qualified")
+
+    def test_multi_company(self):
+        """Profiles are company-scoped; what is created belongs to the lead's company."""
+        company_b = self.env["res.company"].create({"name": "Company B"})
+        profile_b = self._profile(name="B only", company_id=company_b.id, sale_order_policy="always")
+        user_b = mail_new_test_user(
+            self.env,
+            login="lqp_test_salesman_b",
+            name="Bea B",
+            groups="base.group_user,sales_team.group_sale_salesman",
+            company_id=company_b.id,
+            company_ids=[(6, 0, (company_b | self.company).ids)],
+        )
+        team_b = self.env["crm.team"].create(
+            {"name": "Team B", "company_id": company_b.id, "member_ids": [(4, user_b.id)]}
+        )
+        lead_b = self._create_leads(company_id=company_b.id, team_id=team_b.id, user_id=user_b.id)
+        lead_a = self._create_leads()
+        self.assertFalse(self.Profile.with_user(self.user_salesman).search([("id", "=", profile_b.id)]))
+        self.assertFalse(lead_a._get_qualification_profiles()[lead_a.id])
+        [result] = lead_b.with_user(user_b).qualify()
+        self.assertEqual(lead_b.qualification_profile_id, profile_b)
+        order = self.env["sale.order"].browse(result["sale_order_id"])
+        self.assertEqual(order.company_id, company_b)
+        partners = self.Partner.browse([result["partner_id"], result["contact_id"]])
+        self.assertEqual(partners.company_id, company_b)
+        with self.assertRaises(UserError):
+            self._qualify(lead_a, profile_id=profile_b.id)

@@ -1,0 +1,94 @@
+from odoo.tests import Form, tagged
+
+from .test_qualify import TestQualifyCommon
+
+
+@tagged("post_install", "-at_install")
+class TestQualifyWizard(TestQualifyCommon):
+    def _wizard_form(self, leads, user=None):
+        Wizard = self.env["crm.lead.qualify"].with_user(user or self.user_salesman)
+        return Form(
+            Wizard.with_context(active_model="crm.lead", active_ids=leads.ids, active_id=leads[:1].id)
+        )
+
+    def test_ticks_follow_the_profile(self):
+        """always = ticked and locked, never = hidden, default_on / default_off = proposed, changeable."""
+        profile = self._profile(
+            partner_policy="never",
+            contact_policy="always",
+            opportunity_policy="default_on",
+            sale_order_policy="default_off",
+        )
+        lead = self._create_leads()
+        form = self._wizard_form(lead)
+        self.assertEqual(form.profile_id, profile)
+        self.assertFalse(form.create_partner)
+        self.assertTrue(form.create_contact)
+        self.assertTrue(form.create_opportunity)
+        self.assertFalse(form.create_sale_order)
+        self.assertTrue(form._get_modifier("create_partner", "invisible"))
+        self.assertTrue(form._get_modifier("create_contact", "readonly"))
+        self.assertFalse(form._get_modifier("create_opportunity", "readonly"))
+        form.create_opportunity = False
+        form.create_sale_order = True
+        action = form.save().action_qualify()
+        order = self.env["sale.order"].search([("originating_lead_id", "=", lead.id)])
+        self.assertEqual((action["res_model"], action["res_id"]), ("sale.order", order.id))
+        self.assertEqual(lead.type, "lead")
+        self.assertEqual(lead.qualification_state, "qualified")
+        self.assertFalse(lead.partner_id.parent_id, "no company")
+
+    def test_profile_change_among_suitable(self):
+        other_team = self.env["crm.team"].create({"name": "Other Team"})
+        first = self._profile(name="First", sequence=1)
+        second = self._profile(name="Second", sequence=2, sale_order_policy="always")
+        unsuited = self._profile(name="Unsuited", team_ids=[(6, 0, other_team.ids)])
+        form = self._wizard_form(self._create_leads())
+        self.assertEqual(form.profile_id, first)
+        suitable = form.suitable_profile_ids
+        self.assertIn(second, suitable)
+        self.assertNotIn(unsuited, suitable)
+        form.profile_id = second
+        self.assertTrue(form.create_sale_order)
+        self.assertTrue(form._get_modifier("create_sale_order", "readonly"))
+
+    def test_link_best_match_or_create(self):
+        company = self.Partner.create({"name": "Company 0", "is_company": True})
+        contact = self.Partner.create({"name": "Known", "email": "contact0@company0.example.com"})
+        lead = self._create_leads()
+        form = self._wizard_form(lead)
+        self.assertEqual(form.company_link_id, company)
+        self.assertEqual(form.contact_link_id, contact)
+        form.contact_link_id = self.Partner
+        action = form.save().action_qualify()
+        self.assertEqual(
+            (action["res_model"], action["res_id"]), ("crm.lead", lead.id), "ends on the opportunity"
+        )
+        self.assertNotEqual(lead.partner_id, contact, "a new contact was created")
+        self.assertEqual(lead.partner_id.parent_id, company, "the company was linked")
+
+    def test_mass_from_list(self):
+        leads = self._create_leads(3)
+        leads[2].partner_name = False
+        form = self._wizard_form(leads)
+        self.assertEqual(form.lead_count, 3)
+        self.assertTrue(form.create_partner)
+        action = form.save().action_qualify()
+        self.assertEqual(action["res_model"], "crm.lead")
+        self.assertEqual(set(action["domain"][0][2]), set(leads.ids))
+        self.assertEqual(set(leads.mapped("qualification_state")), {"qualified"})
+        self.assertFalse(leads[2].partner_id.parent_id, "the lead without company name gets a contact only")
+
+    def test_mixed_profiles(self):
+        other_team = self.env["crm.team"].create(
+            {"name": "Other Team", "member_ids": [(4, self.user_salesman.id)]}
+        )
+        quick = self._profile(name="Quick", team_ids=[(6, 0, self.team.ids)], opportunity_policy="never")
+        b2b = self._profile(name="B2B", team_ids=[(6, 0, other_team.ids)])
+        leads = self._create_leads() | self._create_leads(team_id=other_team.id)
+        form = self._wizard_form(leads)
+        self.assertTrue(form.mixed_profiles)
+        self.assertFalse(form.profile_id)
+        form.save().action_qualify()
+        self.assertEqual(leads.mapped("qualification_profile_id"), quick | b2b)
+        self.assertEqual(leads.mapped("type"), ["lead", "opportunity"])
