@@ -84,7 +84,8 @@ class CrmLead(models.Model):
                 )
 
     @api.depends_context("uid")
-    @api.depends("stage_id", "team_id", "type", "company_id")
+    # A rule's condition may read any field: any write (write_date) makes the buttons be computed again.
+    @api.depends("stage_id", "team_id", "type", "company_id", "write_date")
     def _compute_transition_rule_ids(self):
         # One search per distinct (stage, team, type, company) and one query for all the rule conditions:
         # opening a form costs at most three queries here.

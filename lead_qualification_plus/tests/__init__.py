@@ -5,3 +5,5 @@ from . import test_transition_block_report
 from . import test_qualify
 from . import test_qualify_performance
 from . import test_qualify_wizard
+from . import test_transition_rules
+from . import test_transition_wizard

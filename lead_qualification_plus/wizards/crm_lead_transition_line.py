@@ -65,12 +65,15 @@ class CrmLeadTransitionLine(models.TransientModel):
     @api.depends("requirement_id.field_id")
     def _compute_value_field(self):
         for line in self:
-            field = line.requirement_id.field_id
+            # Salespeople do not read the field definitions: the requirement tells which field it checks.
+            field = line.requirement_id.sudo().field_id
             model_field = line.wizard_id.lead_id._fields.get(field.name) if field else None
             editable = bool(model_field) and not model_field.readonly
             line.value_field = VALUE_FIELDS.get(field.ttype) if line.kind == "field" and editable else False
             line.relation_model_id = (
-                self.env["ir.model"]._get(field.relation) if line.value_field == "value_reference" else False
+                self.env["ir.model"].sudo()._get(field.relation)
+                if line.value_field == "value_reference"
+                else False
             )
 
     @api.depends(*set(VALUE_FIELDS.values()))

@@ -1,0 +1,97 @@
+from odoo.exceptions import UserError, ValidationError
+from odoo.tests import HttpCase, tagged
+
+from .common_transition import TransitionRuleCommon
+
+
+@tagged("post_install", "-at_install")
+class TestTransitionWizard(TransitionRuleCommon):
+    """The popup of a transition: checklist, work done in place, move."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.rule = cls._create_rule(
+            [
+                {"name": "Job position known", "kind": "field", "field_id": cls.field_function.id},
+                {"name": "Call the customer", "kind": "activity_done", "activity_type_id": cls.type_call.id},
+                {"name": "Summary noted", "kind": "note"},
+                {
+                    "name": "Meeting planned",
+                    "kind": "activity_planned",
+                    "activity_type_id": cls.type_meeting.id,
+                },
+            ],
+            guidance="<p>Ask about the budget.</p>",
+        )
+
+    def _open(self, lead):
+        action = lead.with_user(self.user_salesman).action_open_transition(self.rule.id)
+        self.assertEqual(action["res_model"], "crm.lead.transition")
+        self.assertEqual(action["target"], "new")
+        return self.env["crm.lead.transition"].with_user(self.user_salesman).browse(action["res_id"])
+
+    def _lines(self, wizard):
+        wizard.invalidate_recordset()
+        wizard.line_ids.invalidate_recordset()
+        return {line.name: line for line in wizard.line_ids}
+
+    def test_checklist_and_move(self):
+        lead = self._create_leads(function=False)
+        wizard = self._open(lead)
+        self.assertEqual(wizard.move_label, "Move to LQP Contacted")
+        lines = self._lines(wizard)
+        self.assertEqual(
+            list(lines), ["Job position known", "Call the customer", "Summary noted", "Meeting planned"]
+        )
+        self.assertFalse(any(line.met for line in lines.values()))
+        self.assertFalse(wizard.is_satisfied)
+        self.assertEqual(lines["Job position known"].value_field, "value_char")
+        with self.assertRaises(ValidationError):
+            wizard.action_move()
+        self.assertEqual(lead.stage_id, self.stage_new)
+
+        lines["Job position known"].value_char = "Chief Buyer"
+        wizard.action_save()
+        self.assertEqual(lead.function, "Chief Buyer")
+
+        wizard.note = "Discussed the budget"
+        lines["Call the customer"].action_mark_done()
+        done = lead.message_ids.filtered(lambda message: message.mail_activity_type_id == self.type_call)
+        self.assertTrue(done)
+        self.assertIn("Discussed the budget", done.body)
+
+        with self.assertRaises(UserError):
+            wizard.action_log_note()
+        wizard.note = "Interested in 50 seats"
+        wizard.action_log_note()
+        lines["Meeting planned"].action_schedule()
+        self.assertEqual(lead.activity_ids.activity_type_id, self.type_meeting)
+
+        lines = self._lines(wizard)
+        self.assertTrue(all(line.met for line in lines.values()))
+        self.assertTrue(wizard.is_satisfied)
+        wizard.action_move()
+        self.assertEqual(lead.stage_id, self.stage_contacted)
+
+    def test_rule_not_available(self):
+        lead = self._create_leads(stage_id=self.stage_qualified.id)
+        with self.assertRaises(UserError):
+            lead.with_user(self.user_salesman).action_open_transition(self.rule.id)
+
+
+@tagged("post_install", "-at_install")
+class TestTransitionTour(HttpCase, TransitionRuleCommon):
+    def test_transition_popup_tour(self):
+        """A salesperson opens a lead, clicks the transition button, fills the field, logs the call, moves."""
+        self._create_rule(
+            [
+                {"name": "Job position known", "kind": "field", "field_id": self.field_function.id},
+                {"name": "Call the customer", "kind": "activity_done", "activity_type_id": self.type_call.id},
+            ],
+            guidance="<p>Ask who decides.</p>",
+        )
+        lead = self._create_leads(name="Tour transition lead", function=False)
+        self.start_tour("/odoo", "lqp_transition_popup", login=self.user_salesman.login)
+        self.assertEqual(lead.stage_id, self.stage_contacted)
+        self.assertEqual(lead.function, "Chief Buyer")
