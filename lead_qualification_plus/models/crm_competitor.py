@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class CrmCompetitor(models.Model):
@@ -46,6 +46,8 @@ class CrmCompetitor(models.Model):
         help="Lost leads and opportunities marked as lost to this competitor.",
     )
 
+    # The figures are those of what the user may read.
+    @api.depends_context("uid", "allowed_company_ids")
     def _compute_win_loss(self):
         """Count, within what the user may read, the records the competitor is in, won and lost to it.
 

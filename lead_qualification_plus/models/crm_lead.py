@@ -908,6 +908,20 @@ class CrmLeadStakeholders(models.Model):
         for lead in self:
             lead.competitor_count = len(lead.competitor_ids)
 
+    @api.constrains("lost_to_competitor_id")
+    def _check_lost_to_competitor_id(self):
+        # Checked when it is set only: removing the competitor's line later keeps the record of the loss.
+        for lead in self.filtered("lost_to_competitor_id"):
+            if lead.lost_to_competitor_id not in lead.competitor_ids.competitor_id:
+                raise ValidationError(
+                    self.env._(
+                        "%(lead)s can only be lost to one of its competitors: "
+                        "add %(competitor)s in its Competitors tab first.",
+                        lead=lead.display_name,
+                        competitor=lead.lost_to_competitor_id.display_name,
+                    )
+                )
+
     # ------------------------------------------------------------
     # ACTIONS
     # ------------------------------------------------------------

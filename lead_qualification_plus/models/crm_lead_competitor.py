@@ -45,3 +45,10 @@ class CrmLeadCompetitor(models.Model):
             "edit the existing line instead.",
         ),
     ]
+
+    def write(self, vals):
+        if vals.get("lead_id"):
+            # The rules are checked on the lines as they were: a line must not move to a lead the user
+            # may not change.
+            self.env["crm.lead"].browse(vals["lead_id"]).check_access("write")
+        return super().write(vals)

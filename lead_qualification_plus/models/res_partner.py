@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class ResPartner(models.Model):
@@ -20,6 +20,8 @@ class ResPartner(models.Model):
         groups="sales_team.group_sale_salesman",
     )
 
+    # The figures are those of what the user may read.
+    @api.depends_context("uid", "allowed_company_ids")
     def _compute_stakeholder_lead_count(self):
         counts = {}
         if self.ids:
