@@ -5,7 +5,10 @@ that is timed. ``db`` says which scratch database it runs in: ``with`` the addon
 """
 
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
+
+from odoo import fields
 
 
 @dataclass(frozen=True)
@@ -45,10 +48,40 @@ def _create_leads(env, values):
     env["crm.lead"].create(values)
 
 
+def _setup_due_leads(env):
+    """5,000 leads disqualified with the addon, whose reactivation date has come."""
+    leads = env["crm.lead"].create(_lead_values(5000))
+    reason = env.ref("lead_qualification_plus.crm_lost_reason_cannot_contact")
+    today = fields.Date.context_today(leads)
+    leads._disqualify(reason, reactivate_on=today + timedelta(days=90))
+    leads.write({"reactivate_on": today})
+    return leads
+
+
+def _run_reactivation_cron(env, leads):
+    # The cron's own loop, without its per-batch commit: the runner rolls every execution back.
+    env["crm.lead"]._reactivate_due_leads(batch_size=500)
+
+
+def _setup_lost_leads(env):
+    """The same 5,000 leads marked lost the Odoo way, without the addon."""
+    leads = env["crm.lead"].create(_lead_values(5000))
+    leads.action_set_lost(lost_reason_id=env.ref("crm.lost_reason_1").id)
+    return leads
+
+
+def _restore_leads(env, leads):
+    leads.action_unarchive()
+
+
 PAIRS = {
     "create_leads": Pair(
         a=Scenario("create 1,000 leads, with addon", "with", _setup_lead_values, _create_leads),
         b=Scenario("create 1,000 leads, without addon", "without", _setup_lead_values, _create_leads),
         goal=1.2,
+    ),
+    "reactivation_cron": Pair(
+        a=Scenario("cron reactivates 5,000 due leads", "with", _setup_due_leads, _run_reactivation_cron),
+        b=Scenario("Odoo restores 5,000 lost leads", "without", _setup_lost_leads, _restore_leads),
     ),
 }

@@ -11,3 +11,7 @@ from . import test_stakeholders
 from . import test_stakeholder_merge
 from . import test_competitors
 from . import test_stakeholder_security
+from . import test_disqualify
+from . import test_reactivate
+from . import test_ui_disqualify
+from . import test_lost

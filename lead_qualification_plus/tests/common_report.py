@@ -84,6 +84,7 @@ class QualificationReportCommon(LeadQualificationCommon):
         cls._qualify(cls.leads["web2"], days=4, opportunity=False)
         cls._qualify(cls.leads["fair3"], days=6, opportunity=True)
         cls.leads["web1"].stage_id = cls.stage_won
+        cls.leads["fair3"].competitor_ids = [Command.create({"competitor_id": cls.competitor.id})]
         cls.leads["fair3"].write(
             {
                 "active": False,
