@@ -1,4 +1,4 @@
-from odoo import fields, models, tools
+from odoo import api, fields, models, tools
 from odoo.tools import SQL
 
 
@@ -32,13 +32,18 @@ class CrmQualificationReport(models.Model):
             "qualification_state",
             "lost_reason_id",
             "lost_to_competitor_id",
+            "qualification_profile_id",
+            "date_qualified",
+            "qualified_user_id",
+            "date_disqualified",
             "expected_revenue",
             "date_conversion",
             "create_date",
         ],
         "crm.stage": ["is_won"],
+        "crm.lost.reason": ["category"],
         "crm.qualification.event": ["lead_id", "event"],
-        "sale.order": ["state", "opportunity_id"],
+        "sale.order": ["state", "opportunity_id", "originating_lead_id"],
     }
     # Rates are shares of a group's leads, computed from the summed counts of the group: averaging
     # per-row rates would weigh small groups like big ones.
@@ -73,8 +78,25 @@ class CrmQualificationReport(models.Model):
         string="Qualification",
         readonly=True,
     )
+    qualification_profile_id = fields.Many2one(
+        comodel_name="crm.qualification.profile", string="Qualification Profile", readonly=True
+    )
+    qualified_user_id = fields.Many2one(comodel_name="res.users", string="Qualified By", readonly=True)
     create_date = fields.Datetime(string="Created On", readonly=True)
+    date_qualified = fields.Datetime(string="Qualified On", readonly=True)
+    date_disqualified = fields.Datetime(string="Disqualified On", readonly=True)
+    days_to_qualify = fields.Float(
+        string="Days to Qualify",
+        readonly=True,
+        aggregator="avg",
+        help="From the creation of the lead to its qualification, in days; averaged over qualified leads.",
+    )
     lost_reason_id = fields.Many2one(comodel_name="crm.lost.reason", string="Reason", readonly=True)
+    reason_category = fields.Selection(
+        selection="_selection_reason_category",
+        readonly=True,
+        help="The status reason category of the disqualification (or loss) reason.",
+    )
     lost_to_competitor_id = fields.Many2one(
         comodel_name="crm.competitor", string="Lost to Competitor", readonly=True
     )
@@ -117,6 +139,10 @@ class CrmQualificationReport(models.Model):
         help="Disqualified leads out of all the leads of the group, in percent.",
     )
 
+    @api.model
+    def _selection_reason_category(self):
+        return self.env["crm.lost.reason"]._fields["category"]._description_selection(self.env)
+
     # ------------------------------------------------------------
     # READ GROUP
     # ------------------------------------------------------------
@@ -158,8 +184,18 @@ class CrmQualificationReport(models.Model):
                 l.country_id AS country_id,
                 l.stage_id AS stage_id,
                 l.qualification_state AS qualification_state,
+                l.qualification_profile_id AS qualification_profile_id,
+                l.qualified_user_id AS qualified_user_id,
                 l.create_date AS create_date,
+                l.date_qualified AS date_qualified,
+                l.date_disqualified AS date_disqualified,
+                -- Odoo keeps the creation date to the microsecond and the qualification date to the second:
+                -- a lead qualified within its first second must not take negative time.
+                CASE WHEN l.date_qualified IS NOT NULL
+                     THEN GREATEST(EXTRACT(EPOCH FROM l.date_qualified - l.create_date) / 86400.0, 0)
+                END AS days_to_qualify,
                 l.lost_reason_id AS lost_reason_id,
+                reason.category AS reason_category,
                 l.lost_to_competitor_id AS lost_to_competitor_id,
                 l.type = 'opportunity' AS became_opportunity,
                 customer.lead_id IS NOT NULL AS became_customer,
@@ -187,6 +223,7 @@ class CrmQualificationReport(models.Model):
             """
             FROM crm_lead l
             LEFT JOIN crm_stage stage ON stage.id = l.stage_id
+            LEFT JOIN crm_lost_reason reason ON reason.id = l.lost_reason_id
             LEFT JOIN (
                 SELECT event.lead_id, COUNT(*) AS reactivation_count
                   FROM crm_qualification_event event
@@ -201,13 +238,17 @@ class CrmQualificationReport(models.Model):
         )
 
     def _customer_lead_query(self):
-        """The ids of the leads that have a confirmed sales order, each once."""
+        """The ids of the leads that have a confirmed sales order, each once: an order of their opportunity
+        (sale_crm) or an order their qualification created (its originating lead)."""
         return SQL(
             """
                 SELECT sale.opportunity_id AS lead_id
                   FROM sale_order sale
                  WHERE sale.state = 'sale' AND sale.opportunity_id IS NOT NULL
-                 GROUP BY sale.opportunity_id
+                 UNION
+                SELECT sale.originating_lead_id
+                  FROM sale_order sale
+                 WHERE sale.state = 'sale' AND sale.originating_lead_id IS NOT NULL
             """
         )
 

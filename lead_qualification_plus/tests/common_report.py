@@ -1,4 +1,4 @@
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from odoo import Command
 
@@ -36,7 +36,14 @@ class QualificationReportCommon(LeadQualificationCommon):
             [{"name": "LQP Website"}, {"name": "LQP Trade fair"}]
         )
         cls.reason_cannot_contact, cls.reason_spam, cls.reason_lost = cls.env["crm.lost.reason"].create(
-            [{"name": "LQP Cannot contact"}, {"name": "LQP Spam"}, {"name": "LQP Lost to price"}]
+            [
+                {"name": "LQP Cannot contact", "applies_to": "lead", "category": "cannot_contact"},
+                {"name": "LQP Spam", "applies_to": "lead", "category": "spam"},
+                {"name": "LQP Lost to price", "applies_to": "opportunity", "category": "lost"},
+            ]
+        )
+        cls.profile_b2b, cls.profile_webshop = cls.env["crm.qualification.profile"].create(
+            [{"name": "LQP report B2B"}, {"name": "LQP report Webshop", "opportunity_policy": "never"}]
         )
         cls.competitor = cls.env["crm.competitor"].create({"name": "LQP Rival Inc."})
         sally, alan = cls.user_salesman, cls.user_salesman_all
@@ -80,9 +87,9 @@ class QualificationReportCommon(LeadQualificationCommon):
             )
         cls.env.invalidate_all()
 
-        cls._qualify(cls.leads["web1"], days=2, opportunity=True)
-        cls._qualify(cls.leads["web2"], days=4, opportunity=False)
-        cls._qualify(cls.leads["fair3"], days=6, opportunity=True)
+        cls._qualify(cls.leads["web1"], days=2, opportunity=True, profile=cls.profile_b2b)
+        cls._qualify(cls.leads["web2"], days=4, opportunity=False, profile=cls.profile_webshop)
+        cls._qualify(cls.leads["fair3"], days=6, opportunity=True, profile=cls.profile_b2b)
         cls.leads["web1"].stage_id = cls.stage_won
         cls.leads["fair3"].competitor_ids = [Command.create({"competitor_id": cls.competitor.id})]
         cls.leads["fair3"].write(
@@ -123,11 +130,17 @@ class QualificationReportCommon(LeadQualificationCommon):
 
     @classmethod
     def _originating_lead_values(cls, lead):
-        return {"opportunity_id": lead.id}
+        return {"originating_lead_id": lead.id}
 
     @classmethod
-    def _qualify(cls, lead, days, opportunity):
-        values = {"qualification_state": "qualified"}
+    def _qualify(cls, lead, days, opportunity, profile):
+        """Qualify as ``qualify()`` records it, ``days`` after the lead's creation (hand-counted dates)."""
+        values = {
+            "qualification_state": "qualified",
+            "qualification_profile_id": profile.id,
+            "date_qualified": lead.create_date + timedelta(days=days),
+            "qualified_user_id": lead.user_id.id,
+        }
         if opportunity:
             values.update(type="opportunity", date_conversion=lead.create_date)
         lead.write(values)
@@ -138,6 +151,7 @@ class QualificationReportCommon(LeadQualificationCommon):
         lead.write(
             {
                 "qualification_state": "disqualified",
+                "date_disqualified": lead.create_date + timedelta(days=1),
                 "active": False,
                 "probability": 0,
                 "lost_reason_id": reason.id,

@@ -1,3 +1,6 @@
+from datetime import timedelta
+
+from odoo import Command
 from odoo.tests import tagged
 
 from .common_report import QualificationReportCommon
@@ -73,6 +76,15 @@ class TestQualificationReport(QualificationReportCommon):
         self.assertEqual(web1.expected_revenue, 1000)
         self.assertEqual(web1.conversion_rate, 100)
         self.assertEqual(web4.conversion_rate, 0)
+        self.assertEqual(
+            (web1.qualification_profile_id, web2.qualification_profile_id),
+            (self.profile_b2b, self.profile_webshop),
+        )
+        self.assertEqual((web1.days_to_qualify, web2.days_to_qualify, fair3.days_to_qualify), (2, 4, 6))
+        self.assertEqual(web1.date_qualified, web1.create_date + timedelta(days=2))
+        self.assertFalse(web4.days_to_qualify, "an open lead has no time to qualify")
+        self.assertEqual((web3.reason_category, fair3.reason_category), ("cannot_contact", "lost"))
+        self.assertEqual(web3.date_disqualified, web3.create_date + timedelta(days=1))
 
     # ------------------------------------------------------------
     # RATES UNDER GROUPINGS AND FILTERS
@@ -181,6 +193,32 @@ class TestQualificationReport(QualificationReportCommon):
             {(): (2, 2, 100.0)},
         )
 
+    def test_rate_by_profile_and_reason_category(self):
+        self.assertEqual(
+            self._rates(["qualification_profile_id"]),
+            {
+                ("LQP report B2B",): (2, 2, 100.0),
+                ("LQP report Webshop",): (1, 1, 100.0),
+                (None,): (5, 0, 0.0),
+            },
+        )
+        self.assertEqual(
+            self._rates(["reason_category"], domain=[("qualification_state", "=", "disqualified")]),
+            {("cannot_contact",): (1, 0, 0.0), ("spam",): (1, 0, 0.0)},
+        )
+
+    def test_days_to_qualify(self):
+        """Time to qualify: averaged over the qualified leads of each group only (2, 4 and 6 days)."""
+        [total] = self._groups([], ["days_to_qualify:avg"])
+        self.assertAlmostEqual(total["days_to_qualify"], 4)
+        by_user = {
+            group["user_id"] and group["user_id"][0]: group["days_to_qualify"]
+            for group in self._groups(["user_id"], ["days_to_qualify:avg"])
+        }
+        self.assertAlmostEqual(by_user[self.user_salesman.id], 3)
+        self.assertAlmostEqual(by_user[self.user_salesman_all.id], 6)
+        self.assertFalse(by_user[False])
+
     def test_order_groups_by_rate(self):
         """Sorting the groups by the rate sorts them by their true rate."""
         groups = self._groups(["user_id"], ["conversion_rate:avg"], orderby="conversion_rate desc, user_id")
@@ -213,6 +251,84 @@ class TestQualificationReport(QualificationReportCommon):
         self.assertEqual(rates[self.user_salesman][0], 4)
         self.assertAlmostEqual(rates[self.user_salesman][1], 50)
         self.assertAlmostEqual(rates[self.user_salesman_all][1], 100 / 3)
+
+    def test_real_flows_feed_the_report(self):
+        """The report reads what qualify(), the disqualification, the reactivation and Odoo's Lost wizard
+        write: no fixture shortcut."""
+        to_qualify, contact_only, to_disqualify, to_lose = self._create_leads(
+            4, source_id=self.source_fair.id, name="LQP flow"
+        )
+        sally = self.user_salesman
+        [result] = to_qualify.with_user(sally).qualify(
+            create_opportunity=True, create_sale_order=True, profile_id=self.profile_b2b.id
+        )
+        order = self.env["sale.order"].browse(result["sale_order_id"])
+        order.order_line = [Command.create({"product_id": self.product.id, "product_uom_qty": 1})]
+        order.action_confirm()
+        contact_only.with_user(sally).qualify(profile_id=self.profile_webshop.id)
+        to_disqualify.with_user(sally)._disqualify(self.reason_cannot_contact)
+        to_disqualify.with_user(sally).action_reactivate()
+        to_disqualify.with_user(sally)._disqualify(self.reason_spam)
+        to_lose.with_user(sally).qualify(create_opportunity=True, profile_id=self.profile_b2b.id)
+        to_lose.competitor_ids = [Command.create({"competitor_id": self.competitor.id})]
+        self.env["crm.lead.lost"].with_user(sally).create(
+            {
+                "lead_ids": to_lose.ids,
+                "lost_reason_id": self.reason_lost.id,
+                "lost_to_competitor_id": self.competitor.id,
+            }
+        ).action_lost_reason_apply()
+
+        rows = {row.lead_id: row for row in self._report(sally).search([("name", "=", "LQP flow")])}
+        self.assertEqual(len(rows), 4)
+        row = rows[to_qualify]
+        self.assertRecordValues(
+            row,
+            [
+                {
+                    "qualification_state": "qualified",
+                    "qualification_profile_id": self.profile_b2b.id,
+                    "qualified_user_id": sally.id,
+                    "became_opportunity": True,
+                    "became_customer": True,
+                    "won": False,
+                }
+            ],
+        )
+        self.assertGreaterEqual(row.days_to_qualify, 0)
+        self.assertRecordValues(
+            rows[contact_only],
+            [{"qualification_state": "qualified", "became_opportunity": False, "became_customer": False}],
+        )
+        self.assertRecordValues(
+            rows[to_disqualify],
+            [
+                {
+                    "qualification_state": "disqualified",
+                    "lead_active": False,
+                    "reason_category": "spam",
+                    "reactivation_count": 1,
+                }
+            ],
+        )
+        self.assertTrue(rows[to_disqualify].date_disqualified)
+        self.assertRecordValues(
+            rows[to_lose],
+            [
+                {
+                    "qualification_state": "qualified",
+                    "became_opportunity": True,
+                    "lead_active": False,
+                    "lost_reason_id": self.reason_lost.id,
+                    "lost_to_competitor_id": self.competitor.id,
+                }
+            ],
+        )
+        [group] = self._report(sally).read_group(
+            [("name", "=", "LQP flow")], ["conversion_rate:avg", "customer_rate:avg"], [], lazy=False
+        )
+        self.assertAlmostEqual(group["conversion_rate"], 75)
+        self.assertAlmostEqual(group["customer_rate"], 25)
 
     # ------------------------------------------------------------
     # ACCESS
