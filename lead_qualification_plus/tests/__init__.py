@@ -15,3 +15,4 @@ from . import test_disqualify
 from . import test_reactivate
 from . import test_ui_disqualify
 from . import test_lost
+from . import test_ui_qualification_report
