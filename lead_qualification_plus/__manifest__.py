@@ -32,6 +32,7 @@
         "wizards/crm_lead_transition_views.xml",
         "views/crm_qualification_profile_views.xml",
         "views/res_config_settings_views.xml",
+        "views/sale_order_views.xml",
         "security/crm_qualification_report_security.xml",
         "report/crm_qualification_report_views.xml",
         "report/crm_transition_block_report_views.xml",

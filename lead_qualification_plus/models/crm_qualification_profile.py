@@ -1,6 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
-from odoo.tools.safe_eval import safe_eval
+from odoo.tools.safe_eval import datetime, dateutil, safe_eval, time
 
 POLICIES = [
     ("always", "Always"),
@@ -49,7 +49,7 @@ class CrmQualificationProfile(models.Model):
     )
     partner_policy = fields.Selection(
         selection=POLICIES,
-        string="Company",
+        string="Customer Company",
         required=True,
         default="default_on",
         help="Whether qualifying creates (or links) the company the lead belongs to.",
@@ -110,7 +110,7 @@ class CrmQualificationProfile(models.Model):
     def _check_lead_domain(self):
         for profile in self:
             try:
-                domain = safe_eval(profile.lead_domain or "[]")
+                domain = profile._get_lead_domain()
                 self.env["crm.lead"].sudo().search_count(domain, limit=1)
             except Exception as error:
                 raise ValidationError(
@@ -133,8 +133,17 @@ class CrmQualificationProfile(models.Model):
         return {kind: self[f"{kind}_policy"] for kind in RECORD_KINDS}
 
     def _get_lead_domain(self):
+        """The suitable leads' domain, evaluated with what Odoo's domain widget may write."""
         self.ensure_one()
-        return safe_eval(self.lead_domain or "[]")
+        eval_context = {
+            "uid": self.env.uid,
+            "user": self.env.user,
+            "datetime": datetime,
+            "time": time,
+            "relativedelta": dateutil.relativedelta.relativedelta,
+            "context_today": lambda: datetime.datetime.now(),
+        }
+        return safe_eval(self.lead_domain or "[]", eval_context)
 
     def _filter_suitable_leads(self, leads):
         """Return the leads of ``leads`` that the profile suits by company, team and domain (one query)."""

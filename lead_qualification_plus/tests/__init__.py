@@ -16,3 +16,4 @@ from . import test_reactivate
 from . import test_ui_disqualify
 from . import test_lost
 from . import test_ui_qualification_report
+from . import test_qualify_ui

@@ -1,5 +1,5 @@
 from odoo.addons.mail.tests.common import mail_new_test_user
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
 from .common import LeadQualificationCommon
@@ -168,6 +168,18 @@ class TestQualify(TestQualifyCommon):
         self.assertEqual(acme._get_qualification_profiles()[acme.id], by_our_team)
         by_our_team.action_archive()
         self.assertEqual(acme._get_qualification_profiles()[acme.id], by_domain)
+
+    def test_lead_domain_evaluation(self):
+        """The domain widget's expressions evaluate; an invalid domain is refused."""
+        mine = self._profile(
+            lead_domain="[('user_id', '=', uid), "
+            "('create_date', '<=', context_today().strftime('%Y-%m-%d 23:59:59'))]"
+        )
+        lead = self._create_leads()
+        self.assertEqual(lead.with_user(self.user_salesman)._get_qualification_profiles()[lead.id], mine)
+        self.assertFalse(lead.with_user(self.user_salesman_all)._get_qualification_profiles()[lead.id])
+        with self.assertRaises(ValidationError):
+            self._profile(lead_domain="[('no_such_field', '=', 1)]")
 
     def test_explicit_profile_must_suit(self):
         other_team = self.env["crm.team"].create({"name": "Other Team"})

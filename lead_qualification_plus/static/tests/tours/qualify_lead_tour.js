@@ -1,0 +1,55 @@
+import { registry } from "@web/core/registry";
+import { stepUtils } from "@web_tour/tour_service/tour_utils";
+
+registry.category("web_tour.tours").add("lqp_qualify_lead", {
+    url: "/odoo",
+    steps: () => [
+        stepUtils.showAppsMenuItem(),
+        {
+            trigger: ".o_app[data-menu-xmlid='crm.crm_menu_root']",
+            content: "Open the CRM app",
+            run: "click",
+        },
+        {
+            trigger: ".o_main_navbar [data-menu-xmlid='crm.crm_menu_leads']",
+            content: "Open the Leads menu",
+            run: "click",
+        },
+        {
+            trigger: ".o_list_view .o_data_row td[name='name']:contains('Tour qualify lead')",
+            content: "Open the lead",
+            run: "click",
+        },
+        {
+            trigger: ".o_form_view .o_statusbar_buttons button.o_lqp_qualify_button",
+            content: "Qualify the lead",
+            run: "click",
+        },
+        {
+            trigger: ".modal div[name='create_opportunity'] input:checked",
+            content: "No opportunity this time",
+            run: "click",
+        },
+        {
+            trigger: ".modal div[name='create_sale_order'] input:not(:checked)",
+            content: "A quotation straight away",
+            run: "click",
+        },
+        {
+            trigger: ".modal div[name='create_sale_order'] input:checked",
+        },
+        {
+            trigger: ".modal footer button[name='action_qualify']",
+            content: "Confirm",
+            run: "click",
+        },
+        {
+            trigger: ".o_form_view .o_field_widget[name='order_line']",
+            content: "The quotation is shown",
+        },
+        {
+            trigger: ".o_breadcrumb .active:contains('S0')",
+            content: "The quotation has its number",
+        },
+    ],
+});

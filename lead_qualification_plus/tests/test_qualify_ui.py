@@ -1,0 +1,21 @@
+from odoo.tests import HttpCase, tagged
+
+from .test_qualify import TestQualifyCommon
+
+
+@tagged("post_install", "-at_install")
+class TestQualifyUi(HttpCase, TestQualifyCommon):
+    def test_qualify_lead_into_quotation(self):
+        """A salesperson opens a lead, qualifies it without opportunity but with a quotation, and lands on
+        the quotation."""
+        lead = self._create_leads(
+            name="Tour qualify lead", contact_name="Tour Contact", partner_name="Tour Company"
+        )
+        self.start_tour("/odoo", "lqp_qualify_lead", login=self.user_salesman.login)
+        order = self.env["sale.order"].search([("originating_lead_id", "=", lead.id)])
+        self.assertEqual(order.state, "draft")
+        self.assertEqual(order.partner_id.name, "Tour Contact")
+        self.assertEqual(order.partner_id.parent_id.name, "Tour Company")
+        self.assertFalse(order.opportunity_id)
+        self.assertEqual(lead.type, "lead")
+        self.assertEqual(lead.qualification_state, "qualified")
