@@ -102,6 +102,92 @@ def _native_mass_convert(env, lead_ids):
     wizard.action_mass_convert()
 
 
+def _setup_transition_move(env, rules_active):
+    """1,000 leads of one team in stage A whose work is done, 10 rules A -> B of 4 requirements each."""
+    team = env["crm.team"].create({"name": "Bench transition team"})
+    stage_from, stage_to = env["crm.stage"].create(
+        [{"name": "Bench from", "team_id": team.id}, {"name": "Bench to", "team_id": team.id}]
+    )
+    leads = env["crm.lead"].create(
+        [
+            {
+                **values,
+                "team_id": team.id,
+                "stage_id": stage_from.id,
+                "function": "Buyer",
+                "expected_revenue": 100,
+            }
+            for values in _lead_values(1000)
+        ]
+    )
+    call = env.ref("mail.mail_activity_data_call")
+    meeting = env.ref("mail.mail_activity_data_meeting")
+    lead_model = env["ir.model"]._get_id("crm.lead")
+    # The traces of the work done, written directly: what the rules read, without the cost of producing it.
+    env["mail.message"].create(
+        [
+            {
+                "model": "crm.lead",
+                "res_id": lead.id,
+                "message_type": "notification",
+                "body": "Call done",
+                "mail_activity_type_id": call.id,
+            }
+            for lead in leads
+        ]
+        + [
+            {"model": "crm.lead", "res_id": lead.id, "message_type": "comment", "body": "Summary"}
+            for lead in leads
+        ]
+    )
+    env["mail.activity"].create(
+        [
+            {
+                "res_model_id": lead_model,
+                "res_id": lead.id,
+                "activity_type_id": meeting.id,
+                "user_id": env.uid,
+            }
+            for lead in leads
+        ]
+    )
+    env["ir.attachment"].create(
+        [{"name": "a.txt", "raw": b"a", "res_model": "crm.lead", "res_id": lead.id} for lead in leads]
+    )
+    function = env["ir.model.fields"]._get("crm.lead", "function")
+    kinds = [
+        {"kind": "field", "field_id": function.id},
+        {"kind": "domain", "domain": "[('expected_revenue', '>', 0)]"},
+        {"kind": "activity_done", "activity_type_id": call.id, "since_stage_entry": True},
+        {"kind": "note"},
+        {"kind": "activity_planned", "activity_type_id": meeting.id},
+        {"kind": "attachment"},
+    ]
+    rules = env["crm.transition.rule"].create(
+        [
+            {
+                "name": f"Bench rule {index}",
+                "team_ids": [(6, 0, team.ids)],
+                "from_stage_ids": [(6, 0, stage_from.ids)],
+                "to_stage_id": stage_to.id,
+                "lead_domain": "[('probability', '<', 100)]" if index % 2 else "[]",
+                "requirement_ids": [
+                    (0, 0, {"name": f"Requirement {position}", **kinds[(index + position) % len(kinds)]})
+                    for position in range(4)
+                ],
+            }
+            for index in range(10)
+        ]
+    )
+    rules.active = rules_active
+    return leads, stage_to
+
+
+def _move_leads(env, data):
+    leads, stage_to = data
+    leads.write({"stage_id": stage_to.id})
+
+
 PAIRS = {
     "create_leads": Pair(
         a=Scenario("create 1,000 leads, with addon", "with", _setup_lead_values, _create_leads),
@@ -116,5 +202,20 @@ PAIRS = {
         a=Scenario("qualify 500 leads (wizard)", "with", _setup_qualify_leads, _qualify_mass),
         b=Scenario("native mass convert 500 leads", "without", _setup_qualify_leads, _native_mass_convert),
         goal=1.0,
+    ),
+    "transition_move": Pair(
+        a=Scenario(
+            "move 1,000 leads, 10 rules active",
+            "with",
+            lambda env: _setup_transition_move(env, True),
+            _move_leads,
+        ),
+        b=Scenario(
+            "move 1,000 leads, rules archived",
+            "with",
+            lambda env: _setup_transition_move(env, False),
+            _move_leads,
+        ),
+        goal=1.5,
     ),
 }

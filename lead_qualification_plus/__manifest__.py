@@ -41,6 +41,7 @@
         "demo/res_users_demo.xml",
         "demo/crm_competitor_demo.xml",
         "demo/crm_qualification_profile_demo.xml",
+        "demo/crm_transition_rule_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

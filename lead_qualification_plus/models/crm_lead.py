@@ -954,7 +954,8 @@ class CrmLead(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        # Creating a record directly in a stage moves it into that stage: the rules "from any stage" apply.
+        # Creating a record directly in a stage (import, quick create in a kanban column) moves it into
+        # that stage: the rules "from any stage" apply; rules from given stages cannot, there is none.
         with self.env.cr.savepoint():
             leads = super().create(vals_list)
             to_check = leads - leads._get_transition_rules_skipped()
@@ -972,9 +973,8 @@ class CrmLead(models.Model):
             return super().write(vals)
         from_stages = {lead.id: lead.stage_id.id for lead in moving}
         stage_entry = {lead.id: lead.date_last_stage_update for lead in moving}
-        # The rules see the record as written (a form saves the filled fields with the new stage); the
-        # savepoint
-        # undoes the whole write when they refuse it, for every record.
+        # The rules see the records as written (a form saves the filled fields with the new stage);
+        # the savepoint undoes the whole write, for every record, when they refuse it.
         with self.env.cr.savepoint():
             result = super().write(vals)
             moving._enforce_transition_rules(from_stages, stage_entry)

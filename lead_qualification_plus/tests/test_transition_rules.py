@@ -533,3 +533,43 @@ class TestTransitionRuleConfiguration(TransitionRuleCommon):
         self.assertEqual(rule.blocked_count, 2)
         action = rule.action_view_blocked_leads()
         self.assertEqual(self.env["crm.lead"].search(action["domain"]), blocked)
+
+
+@tagged("post_install", "-at_install")
+class TestTransitionDemo(TransitionRuleCommon):
+    """The demo rules gate the demo team only, as the seed describes them."""
+
+    def test_demo_rules(self):
+        lead = self.env.ref("lead_qualification_plus.crm_lead_demo_transition_1")
+        contacted = self.env.ref("lead_qualification_plus.crm_stage_demo_contacted")
+        self.assertEqual(
+            lead.transition_rule_ids,
+            self.env.ref("lead_qualification_plus.crm_transition_rule_demo_contacted"),
+        )
+        with self.assertRaises(ValidationError) as caught:
+            lead.write({"stage_id": contacted.id})
+        self.assertIn("Call the customer", str(caught.exception))
+        self._set_stage_entry(lead, -1)
+        self._log_done(lead, self.type_call)
+        lead.message_post(body="Needs 40 chairs", message_type="comment", subtype_xmlid="mail.mt_note")
+        lead.write({"stage_id": contacted.id})
+
+        qualified = self.env.ref("crm.stage_lead2")
+        with self.assertRaises(ValidationError) as caught:
+            lead.write({"stage_id": qualified.id})
+        self.assertIn("Send the survey", str(caught.exception))
+        self.assertIn("Fill the industry", str(caught.exception))
+        self._log_done(lead, self.env.ref("lead_qualification_plus.mail_activity_type_send_survey"))
+        lead.industry_id = self.env["res.partner.industry"].search([], limit=1) or self.env[
+            "res.partner.industry"
+        ].create({"name": "Furniture"})
+        lead.write({"stage_id": qualified.id})
+
+        with self.assertRaises(ValidationError) as caught:
+            lead._check_qualify_transition_rules()
+        self.assertIn("Plan a meeting", str(caught.exception))
+
+    def test_demo_rules_leave_other_teams_alone(self):
+        lead = self._create_leads(stage_id=self.env.ref("crm.stage_lead1").id)
+        lead.write({"stage_id": self.env.ref("crm.stage_lead2").id})
+        self.assertTrue(lead._check_qualify_transition_rules())
