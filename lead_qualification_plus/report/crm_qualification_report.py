@@ -112,7 +112,7 @@ class CrmQualificationReport(models.Model):
     disqualified_count = fields.Integer(string="Disqualified", readonly=True, aggregator="sum")
     opportunity_count = fields.Integer(string="Opportunities", readonly=True, aggregator="sum")
     customer_count = fields.Integer(string="Customers", readonly=True, aggregator="sum")
-    won_count = fields.Integer(string="Won", readonly=True, aggregator="sum")
+    won_count = fields.Integer(string="Won Leads", readonly=True, aggregator="sum")
     # Per row the rates are 100 or 0, so the list view's own footer average stays right too.
     conversion_rate = fields.Float(
         string="Conversion Rate (%)",

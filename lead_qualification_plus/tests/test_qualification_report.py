@@ -252,6 +252,28 @@ class TestQualificationReport(QualificationReportCommon):
         self.assertAlmostEqual(rates[self.user_salesman][1], 50)
         self.assertAlmostEqual(rates[self.user_salesman_all][1], 100 / 3)
 
+    def test_grouped_read_is_one_query(self):
+        """The pivot's source x month read is one SQL query whatever the number of leads; read_group adds one
+        batch read of the sources' names for the labels."""
+        report = self._report(self.user_salesman_all)
+        groupby = ["source_id", "create_date:month"]
+        aggregates = ["__count", "lead_count:sum", "qualified_count:sum", "conversion_rate:avg"]
+        measures = ["lead_count:sum", "qualified_count:sum", "conversion_rate:avg"]
+        # A first read fills what a session keeps cached (access rules, user, company).
+        report.read_group(self._fixture_domain(), measures, groupby, lazy=False)
+        self.env["utm.source"].invalidate_model()
+        with self.assertQueryCount(1):
+            rows = report._read_group(self._fixture_domain(), groupby, aggregates)
+        self.assertEqual(len(rows), 5)
+        # The user and company stay cached in a real session; the sources' names do not.
+        self.env["utm.source"].invalidate_model()
+        with self.assertQueryCount(2):
+            groups = report.read_group(self._fixture_domain(), measures, groupby, lazy=False)
+            self.assertEqual(
+                {group["source_id"] and group["source_id"][1] for group in groups},
+                {"LQP Website", "LQP Trade fair", False},
+            )
+
     def test_real_flows_feed_the_report(self):
         """The report reads what qualify(), the disqualification, the reactivation and Odoo's Lost wizard
         write: no fixture shortcut."""
