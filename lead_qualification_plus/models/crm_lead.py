@@ -1124,11 +1124,9 @@ class CrmLead(models.Model):
         # requirements still apply.
         if not self.env.su:
             user_groups = self.env.user.groups_id
-            forbidden = [
-                (lead, rule)
-                for lead, rule, _unmet, _ok in verdicts
-                if rule.group_ids and not rule.group_ids & user_groups
-            ]
+            rules = self.env["crm.transition.rule"].union(*(rule for _lead, rule, _unmet, _ok in verdicts))
+            refused = {rule for rule in rules if rule.group_ids and not rule.group_ids & user_groups}
+            forbidden = [(lead, rule) for lead, rule, _unmet, _ok in verdicts if rule in refused]
             if forbidden:
                 lines = [
                     self.env._(

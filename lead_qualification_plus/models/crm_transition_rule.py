@@ -223,14 +223,23 @@ class CrmTransitionRule(models.Model):
             result[key] = leads.browse(matching[index])
         return result
 
-    def _applies_to(self, lead, from_stage_id):
-        """Whether rule ``self`` applies to ``lead`` coming from ``from_stage_id``, its condition apart."""
-        return (
-            (not self.from_stage_ids or from_stage_id in self.from_stage_ids.ids)
-            and (not self.team_ids or lead.team_id in self.team_ids)
-            and (self.lead_type == "both" or lead.type == self.lead_type)
-            and (not self.company_id or lead.company_id == self.company_id)
-        )
+    def _scope_filter(self):
+        """Return a predicate ``(team_id, lead_type, company_id, from_stage_id) -> bool``: whether rule
+        ``self`` applies to such a record, its condition apart. Plain values: it runs for every record."""
+        from_stage_ids = set(self.from_stage_ids.ids)
+        team_ids = set(self.team_ids.ids)
+        lead_type = self.lead_type
+        company_id = self.company_id.id
+
+        def applies(team_id, record_type, record_company_id, from_stage_id):
+            return (
+                (not from_stage_ids or from_stage_id in from_stage_ids)
+                and (not team_ids or team_id in team_ids)
+                and (lead_type == "both" or record_type == lead_type)
+                and (not company_id or record_company_id == company_id)
+            )
+
+        return applies
 
     def _evaluate_moves(self, leads, from_stages, stage_entry):
         """Evaluate the rules of self against ``leads`` and return their verdicts.
@@ -240,38 +249,47 @@ class CrmTransitionRule(models.Model):
         ``(lead, rule, unmet requirements, satisfied)`` for each pair where the rule applies, in the order of
         the leads then the rules. The number of queries depends on the rules, never on the number of leads.
         """
-        rules = self.sudo()
-        leads_by_rule = {
-            rule: leads.filtered(lambda lead, rule=rule: rule._applies_to(lead, from_stages.get(lead.id)))
-            for rule in rules
-        }
-        leads_by_rule = {rule: rule_leads for rule, rule_leads in leads_by_rule.items() if rule_leads}
-        if not leads_by_rule:
+        # Plain ids and sets from here on: this loop sees every (record, rule) pair of a mass move.
+        scope = [
+            (lead.id, lead.team_id.id, lead.type, lead.company_id.id, from_stages.get(lead.id))
+            for lead in leads
+        ]
+        ids_by_rule = {}
+        for rule in self.sudo():
+            applies = rule._scope_filter()
+            rule_ids = {lead_id for lead_id, *values in scope if applies(*values)}
+            if rule_ids:
+                ids_by_rule[rule] = rule_ids
+        if not ids_by_rule:
             return []
-        domains = {rule: self._parse_lead_domain(rule.lead_domain) for rule in leads_by_rule}
-        matching = self._filter_by_domains(leads.union(*leads_by_rule.values()), domains)
-        leads_by_rule = {rule: rule_leads & matching[rule] for rule, rule_leads in leads_by_rule.items()}
-        leads_by_rule = {rule: rule_leads for rule, rule_leads in leads_by_rule.items() if rule_leads}
-        if not leads_by_rule:
+        scoped = leads.browse(set().union(*ids_by_rule.values()))
+        domains = {rule: self._parse_lead_domain(rule.lead_domain) for rule in ids_by_rule}
+        matching = self._filter_by_domains(scoped, domains)
+        ids_by_rule = {rule: rule_ids & set(matching[rule].ids) for rule, rule_ids in ids_by_rule.items()}
+        ids_by_rule = {rule: rule_ids for rule, rule_ids in ids_by_rule.items() if rule_ids}
+        if not ids_by_rule:
             return []
         requirements = self.env["crm.transition.requirement"].union(
-            *(rule.requirement_ids for rule in leads_by_rule)
+            *(rule.requirement_ids for rule in ids_by_rule)
         )
-        met = requirements._evaluate(
-            self.env["crm.lead"].union(*leads_by_rule.values()),
-            stage_entry,
-        )
+        met = requirements._evaluate(leads.browse(set().union(*ids_by_rule.values())), stage_entry)
+        checks = [
+            (rule, rule_ids, [(requirement.id, met[requirement.id]) for requirement in rule.requirement_ids])
+            for rule, rule_ids in ids_by_rule.items()
+        ]
+        Requirement = self.env["crm.transition.requirement"]
         verdicts = []
         for lead in leads:
-            for rule, rule_leads in leads_by_rule.items():
-                if lead not in rule_leads:
+            lead_id = lead.id
+            for rule, rule_ids, rule_requirements in checks:
+                if lead_id not in rule_ids:
                     continue
-                unmet = rule.requirement_ids.filtered(lambda req, lead=lead: lead.id not in met[req.id])
+                unmet_ids = [req_id for req_id, met_ids in rule_requirements if lead_id not in met_ids]
                 if rule.match == "any":
-                    satisfied = not rule.requirement_ids or len(unmet) < len(rule.requirement_ids)
+                    satisfied = not rule_requirements or len(unmet_ids) < len(rule_requirements)
                 else:
-                    satisfied = not unmet
-                verdicts.append((lead, rule, unmet, satisfied))
+                    satisfied = not unmet_ids
+                verdicts.append((lead, rule, Requirement.browse(unmet_ids), satisfied))
         return verdicts
 
     @api.model

@@ -24,7 +24,10 @@ class CrmLeadTransitionLine(models.TransientModel):
 
     wizard_id = fields.Many2one(comodel_name="crm.lead.transition", required=True, ondelete="cascade")
     requirement_id = fields.Many2one(
-        comodel_name="crm.transition.requirement", required=True, ondelete="cascade"
+        comodel_name="crm.transition.requirement",
+        string="Requirement Definition",
+        required=True,
+        ondelete="cascade",
     )
     sequence = fields.Integer(related="requirement_id.sequence")
     name = fields.Char(related="requirement_id.name")
