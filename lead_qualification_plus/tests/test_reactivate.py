@@ -170,6 +170,11 @@ class TestReactivationCron(ReactivateCommon):
         self.assertIn("Reactivated on schedule", events[0].note)
         self.assertEqual(len((due + today).activity_ids), 4)
 
+    def test_cron_runs_daily(self):
+        cron = self.env.ref("lead_qualification_plus.ir_cron_reactivate_due_leads")
+        self.assertRecordValues(cron, [{"active": True, "interval_number": 1, "interval_type": "days"}])
+        self.assertEqual(cron.code.strip(), "model._cron_reactivate_due_leads()")
+
     def test_cron_works_in_batches_and_commits_each(self):
         """7 due leads in batches of 3: three batches, a commit after each, progress reported."""
         leads = self._due_leads(7)
