@@ -2,6 +2,7 @@ from datetime import timedelta
 
 from odoo import Command
 from odoo.tests import tagged
+from odoo.tools.safe_eval import safe_eval
 
 from .common_report import QualificationReportCommon
 
@@ -366,6 +367,36 @@ class TestQualificationReport(QualificationReportCommon):
         )
         self.assertAlmostEqual(group["conversion_rate"], 75)
         self.assertAlmostEqual(group["customer_rate"], 25)
+
+    def test_dashboard_actions_answer_their_question(self):
+        """Each dashboard action of CRM > Reporting opens with groupings and measures the server can read."""
+        xmlids = [
+            "crm_qualification_report_action",
+            "crm_qualification_report_action_sources",
+            "crm_qualification_report_action_conversion",
+            "crm_qualification_report_action_reasons",
+            "crm_qualification_report_action_salespeople",
+            "crm_qualification_report_action_time_to_qualify",
+        ]
+        report = self._report(self.user_manager)
+        for xmlid in xmlids:
+            with self.subTest(action=xmlid):
+                action = self.env.ref(f"lead_qualification_plus.{xmlid}")
+                menu = self.env["ir.ui.menu"].search([("action", "=", f"ir.actions.act_window,{action.id}")])
+                self.assertEqual(menu.parent_id, self.env.ref("crm.crm_menu_report"))
+                context = safe_eval(action.context, {"uid": self.user_manager.id})
+                measures = [
+                    f"{name}:{report._fields[name].aggregator}"
+                    for name in context.get("pivot_measures", [])
+                    if name != "__count"
+                ]
+                groupby = context.get("pivot_row_groupby", []) + context.get("pivot_column_groupby", [])
+                self.assertTrue(report.read_group(self._fixture_domain(), measures, groupby, lazy=False))
+                graph_measure = context.get("graph_measure", "__count")
+                self.assertTrue(graph_measure == "__count" or graph_measure in report._fields)
+                self.assertTrue(
+                    report.read_group(self._fixture_domain(), [], context["graph_groupbys"], lazy=False)
+                )
 
     # ------------------------------------------------------------
     # ACCESS
