@@ -220,6 +220,27 @@ class TestQualificationReport(QualificationReportCommon):
         self.assertAlmostEqual(by_user[self.user_salesman_all.id], 6)
         self.assertFalse(by_user[False])
 
+    def test_disqualified_with_each_category(self):
+        """Leads disqualified (the real way) with each status reason category are counted by category."""
+        categories = ["lost", "cannot_contact", "no_longer_interested", "canceled", "duplicate", "spam"]
+        leads = self._create_leads(len(categories), name="LQP category")
+        for lead, category in zip(leads, categories, strict=True):
+            reason = self.env.ref(f"lead_qualification_plus.crm_lost_reason_{category}")
+            lead.with_user(self.user_salesman)._disqualify(reason, note="Asked twice")
+        groups = self._report(self.user_salesman).read_group(
+            [("name", "=", "LQP category")],
+            ["lead_count:sum", "disqualification_rate:avg"],
+            ["reason_category"],
+            lazy=False,
+        )
+        self.assertEqual(
+            {
+                group["reason_category"]: (group["lead_count"], group["disqualification_rate"])
+                for group in groups
+            },
+            dict.fromkeys(categories, (1, 100.0)),
+        )
+
     def test_order_groups_by_rate(self):
         """Sorting the groups by the rate sorts them by their true rate."""
         groups = self._groups(["user_id"], ["conversion_rate:avg"], orderby="conversion_rate desc, user_id")
