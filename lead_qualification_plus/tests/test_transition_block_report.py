@@ -136,6 +136,28 @@ class TestTransitionBlockReport(LeadQualificationCommon):
         self.assertEqual(len(self.Block.with_user(self.user_manager).search(domain)), 2)
         self.assertFalse(self.Block.with_user(self.user_manager).has_access("create"))
 
+    def test_blocks_follow_the_company_of_their_record(self):
+        other_company = self.env["res.company"].create({"name": "LQP Other Company"})
+        other_lead = self.env["crm.lead"].create(
+            {"name": "LQP other company lead", "type": "lead", "company_id": other_company.id}
+        )
+        self.env["crm.lead"]._log_transition_blocks(
+            [
+                (self.lead_alan, self.rule_call, self.req_budget),
+                (other_lead, self.rule_call, self.req_phone),
+            ]
+        )
+        domain = [("rule_id", "=", self.rule_call.id)]
+        manager = self.user_manager
+        manager.company_ids |= other_company
+        blocks = self.Block.with_user(manager)
+        self.assertEqual(
+            blocks.with_context(allowed_company_ids=self.company.ids).search(domain).lead_id, self.lead_alan
+        )
+        self.assertEqual(
+            len(blocks.with_context(allowed_company_ids=(self.company | other_company).ids).search(domain)), 2
+        )
+
     def test_production_logs_through_its_own_cursor(self):
         """Outside tests the log goes through a cursor of its own (committed apart from the refusal)."""
         opened = []
