@@ -5,10 +5,10 @@ from . import crm_lead_stakeholder
 from . import crm_competitor
 from . import crm_lead_competitor
 from . import res_partner
+from . import crm_transition_rule
+from . import crm_transition_requirement
 from . import crm_qualification_profile
 from . import res_company
 from . import res_config_settings
 from . import sale_order
 from . import crm_lost_reason
-from . import crm_transition_rule
-from . import crm_transition_requirement

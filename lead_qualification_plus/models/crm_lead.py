@@ -1382,3 +1382,30 @@ class CrmLeadStakeholders(models.Model):
                 moved |= line
         (tail_lines - moved).unlink()
         moved.write({"lead_id": self.id})
+
+
+class CrmLeadTransitionBlocks(models.Model):
+    """Qualification analytics (issue 8): count the moves the transition rules refuse."""
+
+    _inherit = "crm.lead"
+
+    @api.model
+    def _raise_for_transition_verdicts(self, verdicts):
+        # The refusal point of every path (stage write, create, qualify): log there, then refuse.
+        try:
+            return super()._raise_for_transition_verdicts(verdicts)
+        except ValidationError:
+            self._log_transition_blocks(
+                [(lead, rule, unmet) for lead, rule, unmet, satisfied in verdicts if not satisfied]
+            )
+            raise
+
+    @api.model
+    def _log_transition_blocks(self, blocked):
+        """Count in the transition block report the moves the rules refuse.
+
+        ``blocked`` is a list of ``(lead, rule, unmet requirements)``, one per refused record and rule.
+        Call it at the refusal point, just before raising: the log is kept although the refusal rolls the
+        transaction back, and logging never raises.
+        """
+        self.env["crm.transition.block.report"]._log_blocks(blocked)

@@ -1,0 +1,2 @@
+from . import crm_qualification_report
+from . import crm_transition_block_report

@@ -1,0 +1,161 @@
+import logging
+import threading
+from contextlib import contextmanager
+
+import odoo
+from odoo import api, fields, models
+
+_logger = logging.getLogger(__name__)
+
+
+class CrmTransitionBlockReport(models.Model):
+    """One row each time a transition rule refused to move a record: which rule, which requirements were
+    not met, for which lead, team and salesperson, and when.
+
+    A stored log, not a SQL view: a refusal leaves no trace in the database (the refused write raises and
+    its transaction is rolled back), so there is nothing a view could read. The log is therefore written
+    at the refusal point through a cursor of its own, committed whatever happens to the refused
+    transaction (see ``_log_blocks``).
+    """
+
+    _name = "crm.transition.block.report"
+    _description = "Transition Block Analysis"
+    _order = "date desc, id desc"
+    _rec_name = "rule_id"
+
+    date = fields.Datetime(required=True, default=fields.Datetime.now, index=True, readonly=True)
+    lead_id = fields.Many2one(
+        comodel_name="crm.lead",
+        string="Lead",
+        required=True,
+        index=True,
+        ondelete="cascade",
+        readonly=True,
+    )
+    lead_type = fields.Selection(
+        selection=[("lead", "Lead"), ("opportunity", "Opportunity")], string="Type", readonly=True
+    )
+    company_id = fields.Many2one(comodel_name="res.company", string="Company", index=True, readonly=True)
+    team_id = fields.Many2one(comodel_name="crm.team", string="Sales Team", readonly=True)
+    user_id = fields.Many2one(
+        comodel_name="res.users",
+        string="Salesperson",
+        readonly=True,
+        help="The salesperson of the record when the move was refused.",
+    )
+    blocked_user_id = fields.Many2one(
+        comodel_name="res.users", string="Attempted By", readonly=True, help="Who tried to move the record."
+    )
+    rule_id = fields.Many2one(
+        comodel_name="crm.transition.rule",
+        string="Transition Rule",
+        required=True,
+        index=True,
+        ondelete="cascade",
+        readonly=True,
+    )
+    target = fields.Selection(selection=[("stage", "Move to a stage"), ("qualify", "Qualify")], readonly=True)
+    stage_id = fields.Many2one(
+        comodel_name="crm.stage",
+        string="Target Stage",
+        readonly=True,
+        help="The stage the record was refused, for a stage transition.",
+    )
+    requirement_ids = fields.Many2many(
+        comodel_name="crm.transition.requirement",
+        relation="crm_transition_block_report_requirement_rel",
+        column1="block_id",
+        column2="requirement_id",
+        string="Unmet Requirements",
+        readonly=True,
+    )
+
+    # ------------------------------------------------------------
+    # BUSINESS
+    # ------------------------------------------------------------
+
+    @api.model
+    def _prepare_block_values(self, blocked):
+        """Values of the rows logging ``blocked``, a list of ``(lead, rule, unmet requirements)``."""
+        return [
+            {
+                "lead_id": lead.id,
+                "lead_type": lead.type,
+                "company_id": lead.company_id.id,
+                "team_id": lead.team_id.id,
+                "user_id": lead.user_id.id,
+                "blocked_user_id": self.env.uid,
+                "rule_id": rule.id,
+                "target": rule.target,
+                "stage_id": rule.to_stage_id.id if rule.target == "stage" else False,
+                "requirement_ids": [fields.Command.set(unmet.ids)],
+            }
+            for lead, rule, unmet in blocked
+        ]
+
+    @api.model
+    def _log_blocks(self, blocked):
+        """Log the refused moves ``blocked`` (a list of ``(lead, rule, unmet requirements)``).
+
+        Callers may rely on this: the log survives the rollback of the refused transaction, and never
+        raises (a failure to log is logged as a warning, and the refusal itself goes on).
+        """
+        if not blocked:
+            return
+        values = self.sudo()._prepare_block_values(blocked)
+        try:
+            with self._block_log_cursor() as cr:
+                self._create_blocks_in(self.env(cr=cr, su=True), values)
+        except Exception:
+            _logger.warning("Could not log the transition blocks %s", values, exc_info=True)
+
+    def _block_log_cursor(self):
+        """A cursor of its own for the log, committed on leaving the block, whatever the refused
+        transaction becomes.
+
+        Tests run in one transaction that is never committed: there the log goes in that transaction
+        (the records it refers to exist only there), in a savepoint so that a failure leaves it usable.
+        """
+        if self._in_tests():
+            return self._test_cursor()
+        return self.env.registry.cursor()
+
+    @api.model
+    def _in_tests(self):
+        # The same flags Odoo's own code checks to avoid committing in tests, set by Odoo's test runner and
+        # by pytest-odoo; the registry's test mode covers the HTTP requests of browser tests.
+        return bool(
+            self.env.registry.in_test_mode()
+            or getattr(threading.current_thread(), "testing", False)
+            or odoo.modules.module.current_test
+        )
+
+    @contextmanager
+    def _test_cursor(self):
+        with self.env.cr.savepoint(flush=False):
+            yield self.env.cr
+
+    @api.model
+    def _create_blocks_in(self, env, values):
+        """Create the rows of ``values`` in ``env``, leaving out what only the refused transaction knows.
+
+        A record created by the refused transaction itself (e.g. a lead created then moved in one request)
+        does not exist for another cursor: its row is left out rather than failing the whole log.
+        """
+        requirement_ids = [rid for value in values for rid in value["requirement_ids"][0][2]]
+        lead_ids = set(env["crm.lead"].browse([value["lead_id"] for value in values]).exists().ids)
+        rule_ids = set(env["crm.transition.rule"].browse([value["rule_id"] for value in values]).exists().ids)
+        known_requirement_ids = set(env["crm.transition.requirement"].browse(requirement_ids).exists().ids)
+        rows = [
+            dict(
+                value,
+                requirement_ids=[
+                    fields.Command.set(
+                        [rid for rid in value["requirement_ids"][0][2] if rid in known_requirement_ids]
+                    )
+                ],
+            )
+            for value in values
+            if value["lead_id"] in lead_ids and value["rule_id"] in rule_ids
+        ]
+        return env[self._name].create(rows)
