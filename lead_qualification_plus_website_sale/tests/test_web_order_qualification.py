@@ -71,3 +71,12 @@ class TestWebOrderQualification(OrderQualificationCommon):
         self.assertEqual(order.state, "sale")
         self.assertEqual(lead.qualification_state, "open")
         self.assertEqual(lead.activity_ids.summary, "Qualify this lead by hand")
+
+    def test_web_qualified_lead_counts_as_converted_in_the_report(self):
+        lead = self._lead_without_partner(email_from="bob.buyer@buyercorp.example.com")
+        self._web_order().action_confirm()
+        self.env.flush_all()
+        row = self.env["crm.qualification.report"].search([("lead_id", "=", lead.id)])
+        self.assertEqual(row.qualification_state, "qualified")
+        self.assertTrue(row.became_customer, "the confirmed web order makes the lead a customer")
+        self.assertFalse(row.became_opportunity)
