@@ -196,8 +196,8 @@ class CrmLead(models.Model):
     def _check_qualify_transition_rules(self):
         """Raise a ValidationError when a transition rule with target ``qualify`` blocks a lead of self.
 
-        Called by every user-triggered qualification (wizard and ``qualify()``); the transition rules replace
-        this no-op. The system's own automatic qualification does not call it.
+        Called by every user-triggered qualification (wizard, ``qualify()``, Odoo's Convert to Opportunity);
+        the system's own automatic qualification (web orders) does not call it.
         """
         rules = self.env["crm.transition.rule"]._get_candidate_rules("qualify")
         if rules and self:
