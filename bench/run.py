@@ -111,19 +111,22 @@ def run_pair(name, pair, rounds):
     }
 
 
-def print_table(results, rounds):
+def print_header(rounds):
     print(f"\n{rounds} rounds, A B A B …; medians; ratio = median of per-round A/B wall times\n")
     header = f"{'pair':<22} {'scenario A':<34} {'ms':>9} {'queries':>8}   {'scenario B':<34} {'ms':>9}"
     header += f" {'queries':>8}   {'A/B':>5}  goal"
     print(header)
-    print("-" * len(header))
-    for r in results:
-        goal = f"<= {r['goal']:.2f}" if r["goal"] else "-"
-        verdict = "" if not r["goal"] else ("ok" if r["ratio"] <= r["goal"] else "OVER")
-        print(
-            f"{r['pair']:<22} {r['a']:<34} {r['a_ms']:>9.1f} {r['a_queries']:>8.0f}   {r['b']:<34} "
-            f"{r['b_ms']:>9.1f} {r['b_queries']:>8.0f}   {r['ratio']:>5.2f}  {goal} {verdict}"
-        )
+    print("-" * len(header), flush=True)
+
+
+def print_row(r):
+    goal = f"<= {r['goal']:.2f}" if r["goal"] else "-"
+    verdict = "" if not r["goal"] else ("ok" if r["ratio"] <= r["goal"] else "OVER")
+    print(
+        f"{r['pair']:<22} {r['a']:<34} {r['a_ms']:>9.1f} {r['a_queries']:>8.0f}   {r['b']:<34} "
+        f"{r['b_ms']:>9.1f} {r['b_queries']:>8.0f}   {r['ratio']:>5.2f}  {goal} {verdict}",
+        flush=True,
+    )
 
 
 def main():
@@ -133,8 +136,10 @@ def main():
         sys.exit(f"bench: unknown pair(s) {', '.join(sorted(unknown))}; known: {', '.join(scenarios.PAIRS)}")
     odoo.tools.config.parse_config(["-c", args.odoo_config, "--log-level=warn", "--no-http"])
     build_databases(args)
-    results = [run_pair(name, scenarios.PAIRS[name], args.rounds) for name in args.pairs or scenarios.PAIRS]
-    print_table(results, args.rounds)
+    print_header(args.rounds)
+    # Each pair is printed as soon as it is measured: a long run shows its results as it goes.
+    for name in args.pairs or scenarios.PAIRS:
+        print_row(run_pair(name, scenarios.PAIRS[name], args.rounds))
 
 
 if __name__ == "__main__":
