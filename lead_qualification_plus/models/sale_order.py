@@ -115,10 +115,13 @@ class SaleOrder(models.Model):
                    AND (lead.company_id IS NULL OR lead.company_id = ANY(%(companies)s))
                    AND (
                         lead.partner_id IN (
-                            SELECT id FROM res_partner WHERE commercial_partner_id = ANY(%(commercial_partners)s)
+                            SELECT id
+                              FROM res_partner
+                             WHERE commercial_partner_id = ANY(%(commercial_partners)s)
                         )
                      OR (lead.partner_id IS NULL AND lead.qualification_state = 'open'
-                         AND (lead.email_normalized = ANY(%(emails)s) OR lead.phone_sanitized = ANY(%(phones)s)))
+                         AND (lead.email_normalized = ANY(%(emails)s)
+                              OR lead.phone_sanitized = ANY(%(phones)s)))
                    )
               ORDER BY lead.create_date, lead.id
                 """,
