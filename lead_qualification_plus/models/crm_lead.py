@@ -726,7 +726,10 @@ class CrmLead(models.Model):
         set_aside = self.filtered(lambda lead: not lead.active and lead.date_disqualified)
         if set_aside:
             set_aside._record_reactivation()
-        return super().toggle_active()
+        result = super().toggle_active()
+        # A restored record is no longer lost to anyone, as Odoo clears its lost reason.
+        self.filtered(lambda lead: lead.active and lead.lost_to_competitor_id).lost_to_competitor_id = False
+        return result
 
     def action_reactivate(self):
         """Reactivate the disqualified leads and lost opportunities of self, all or nothing.
@@ -1224,6 +1227,8 @@ class CrmLead(models.Model):
             lines.extend(f"    • {name}" for name in unmet.mapped("name"))
         if len(blocked) > limit:
             lines.append(self.env._("... and %(count)s more.", count=len(blocked) - limit))
+        # The refusal point of every path (stage write, create, qualify): the block report counts it here.
+        self._log_transition_blocks(blocked)
         raise ValidationError(
             self.env._(
                 "The work these transitions require is not done yet:\n%(lines)s\n\n"
@@ -1232,6 +1237,16 @@ class CrmLead(models.Model):
                 lines="\n".join(lines),
             )
         )
+
+    @api.model
+    def _log_transition_blocks(self, blocked):
+        """Count in the transition block report the moves the rules refuse.
+
+        ``blocked`` is a list of ``(lead, rule, unmet requirements)``, one per refused record and rule.
+        Call it at the refusal point, just before raising: the log is kept although the refusal rolls the
+        transaction back, and logging never raises.
+        """
+        self.env["crm.transition.block.report"]._log_blocks(blocked)
 
 
 class CrmLeadStakeholders(models.Model):
@@ -1303,16 +1318,6 @@ class CrmLeadStakeholders(models.Model):
                 )
 
     # ------------------------------------------------------------
-    # ACTIONS
-    # ------------------------------------------------------------
-
-    def toggle_active(self):
-        res = super().toggle_active()
-        # A restored record is no longer lost to anyone, as Odoo clears its lost reason.
-        self.filtered(lambda lead: lead.active and lead.lost_to_competitor_id).lost_to_competitor_id = False
-        return res
-
-    # ------------------------------------------------------------
     # BUSINESS
     # ------------------------------------------------------------
 
@@ -1382,30 +1387,3 @@ class CrmLeadStakeholders(models.Model):
                 moved |= line
         (tail_lines - moved).unlink()
         moved.write({"lead_id": self.id})
-
-
-class CrmLeadTransitionBlocks(models.Model):
-    """Qualification analytics (issue 8): count the moves the transition rules refuse."""
-
-    _inherit = "crm.lead"
-
-    @api.model
-    def _raise_for_transition_verdicts(self, verdicts):
-        # The refusal point of every path (stage write, create, qualify): log there, then refuse.
-        try:
-            return super()._raise_for_transition_verdicts(verdicts)
-        except ValidationError:
-            self._log_transition_blocks(
-                [(lead, rule, unmet) for lead, rule, unmet, satisfied in verdicts if not satisfied]
-            )
-            raise
-
-    @api.model
-    def _log_transition_blocks(self, blocked):
-        """Count in the transition block report the moves the rules refuse.
-
-        ``blocked`` is a list of ``(lead, rule, unmet requirements)``, one per refused record and rule.
-        Call it at the refusal point, just before raising: the log is kept although the refusal rolls the
-        transaction back, and logging never raises.
-        """
-        self.env["crm.transition.block.report"]._log_blocks(blocked)

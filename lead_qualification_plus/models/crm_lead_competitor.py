@@ -3,20 +3,9 @@ from odoo import fields, models
 
 class CrmLeadCompetitor(models.Model):
     _name = "crm.lead.competitor"
+    _inherit = "crm.lead.line.mixin"
     _description = "Lead Competitor"
-    _order = "lead_id, sequence, id"
-    _check_company_auto = True
 
-    sequence = fields.Integer(default=10)
-    lead_id = fields.Many2one(
-        comodel_name="crm.lead",
-        string="Lead/Opportunity",
-        required=True,
-        ondelete="cascade",
-        index=True,
-    )
-    # Not stored: a stored copy is recomputed line by line whenever leads are written with their company.
-    company_id = fields.Many2one(related="lead_id.company_id")
     competitor_id = fields.Many2one(
         comodel_name="crm.competitor",
         string="Competitor",
@@ -36,7 +25,6 @@ class CrmLeadCompetitor(models.Model):
         required=True,
         help="Eliminated: the competitor is out of this deal; the line stays as a record.",
     )
-    note = fields.Char()
 
     _sql_constraints = [
         (
@@ -46,10 +34,3 @@ class CrmLeadCompetitor(models.Model):
             "edit the existing line instead.",
         ),
     ]
-
-    def write(self, vals):
-        if vals.get("lead_id"):
-            # The rules are checked on the lines as they were: a line must not move to a lead the user
-            # may not change.
-            self.env["crm.lead"].browse(vals["lead_id"]).check_access("write")
-        return super().write(vals)

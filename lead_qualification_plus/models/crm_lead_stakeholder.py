@@ -3,20 +3,9 @@ from odoo import fields, models
 
 class CrmLeadStakeholder(models.Model):
     _name = "crm.lead.stakeholder"
+    _inherit = "crm.lead.line.mixin"
     _description = "Lead Stakeholder"
-    _order = "lead_id, sequence, id"
-    _check_company_auto = True
 
-    sequence = fields.Integer(default=10)
-    lead_id = fields.Many2one(
-        comodel_name="crm.lead",
-        string="Lead/Opportunity",
-        required=True,
-        ondelete="cascade",
-        index=True,
-    )
-    # Not stored: a stored copy is recomputed line by line whenever leads are written with their company.
-    company_id = fields.Many2one(related="lead_id.company_id")
     partner_id = fields.Many2one(
         comodel_name="res.partner",
         string="Contact",
@@ -49,7 +38,6 @@ class CrmLeadStakeholder(models.Model):
         default="neutral",
         required=True,
     )
-    note = fields.Char()
 
     _sql_constraints = [
         (
@@ -59,10 +47,3 @@ class CrmLeadStakeholder(models.Model):
             "edit the existing line instead.",
         ),
     ]
-
-    def write(self, vals):
-        if vals.get("lead_id"):
-            # The rules are checked on the lines as they were: a line must not move to a lead the user
-            # may not change.
-            self.env["crm.lead"].browse(vals["lead_id"]).check_access("write")
-        return super().write(vals)
