@@ -52,6 +52,22 @@ registry.category("web_tour.tours").add("lqp_stakeholders", {
             run: "click",
         },
         {
+            trigger: "div[name='stakeholder_ids'] .o_selected_row div[name='role_id'] input:value(Economic buyer)",
+        },
+        {
+            // Saving first leaves the edited row: switching the notebook page while the row is
+            // still being patched unmounts its list before the list can refocus the cell.
+            trigger: ".o_form_button_save",
+            content: "Save the stakeholder",
+            run: "click",
+        },
+        {
+            trigger: ".o_form_saved",
+        },
+        {
+            trigger: "div[name='stakeholder_ids'] .o_data_row:not(.o_selected_row):contains('Tina Tourist')",
+        },
+        {
             trigger: ".o_notebook a[name='competitors']",
             content: "Open the Competitors tab",
             run: "click",
@@ -76,12 +92,18 @@ registry.category("web_tour.tours").add("lqp_stakeholders", {
             run: 'select "high"',
         },
         {
+            trigger: "div[name='competitor_ids'] .o_selected_row div[name='competitor_id'] input:value(Tour Rival)",
+        },
+        {
             trigger: ".o_form_button_save",
             content: "Save the lead",
             run: "click",
         },
         {
             trigger: ".o_form_saved",
+        },
+        {
+            trigger: "div[name='competitor_ids'] .o_data_row:not(.o_selected_row):contains('Tour Rival')",
         },
         {
             trigger: ".o_notebook a[name='stakeholders']",

@@ -49,6 +49,11 @@ registry.category("web_tour.tours").add("lqp_transition_popup", {
             run: "click",
         },
         {
+            // The popup must be done with the edited row before it closes, else its list
+            // unmounts while refocusing a cell.
+            trigger: ".modal .o_lqp_transition_lines:not(:has(.o_selected_row))",
+        },
+        {
             trigger: ".modal .o_lqp_move:not(.disabled)",
             content: "Every requirement is met: move",
             run: "click",
