@@ -1,3 +1,4 @@
+from odoo import Command
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import HttpCase, tagged
 
@@ -74,6 +75,39 @@ class TestTransitionWizard(TransitionRuleCommon):
         wizard.action_move()
         self.assertEqual(lead.stage_id, self.stage_contacted)
 
+    def test_relational_fields_filled_in_popup(self):
+        """A many2one is chosen in the popup; a many2many gets the chosen record added to those it has."""
+        self.rule.requirement_ids = [
+            Command.clear(),
+            Command.create({"name": "Tagged", "kind": "field", "field_id": self.field_tags.id}),
+            Command.create(
+                {
+                    "name": "Country known",
+                    "kind": "field",
+                    "field_id": self.env["ir.model.fields"]._get("crm.lead", "country_id").id,
+                }
+            ),
+        ]
+        old_tag, new_tag = self.env["crm.tag"].create([{"name": "Old tag"}, {"name": "Hot"}])
+        lead = self._create_leads(country_id=False)
+        wizard = self._open(lead)
+        lines = self._lines(wizard)
+        self.assertEqual(lines["Tagged"].value_field, "value_res_id")
+        self.assertEqual(lines["Tagged"].value_res_model, "crm.tag")
+        self.assertEqual(lines["Country known"].value_res_model, "res.country")
+        self.assertFalse(lines["Country known"].met)
+
+        lead.tag_ids = old_tag
+        lines["Tagged"].value_res_id = new_tag.id
+        belgium = self.env.ref("base.be")
+        lines["Country known"].value_res_id = belgium.id
+        wizard.action_save()
+        self.assertEqual(lead.tag_ids, old_tag | new_tag)
+        self.assertEqual(lead.country_id, belgium)
+        lines = self._lines(wizard)
+        self.assertTrue(all(line.met for line in lines.values()))
+        self.assertFalse(lines["Tagged"].value_res_id)
+
     def test_rule_not_available(self):
         lead = self._create_leads(stage_id=self.stage_qualified.id)
         with self.assertRaises(UserError):
@@ -88,10 +122,28 @@ class TestTransitionTour(HttpCase, TransitionRuleCommon):
             [
                 {"name": "Job position known", "kind": "field", "field_id": self.field_function.id},
                 {"name": "Call the customer", "kind": "activity_done", "activity_type_id": self.type_call.id},
+                {"name": "Tagged", "kind": "field", "field_id": self.field_tags.id},
             ],
             guidance="<p>Ask who decides.</p>",
         )
+        tag = self.env["crm.tag"].create({"name": "Tour hot"})
         lead = self._create_leads(name="Tour transition lead", function=False)
         self.start_tour("/odoo", "lqp_transition_popup", login=self.user_salesman.login)
         self.assertEqual(lead.stage_id, self.stage_contacted)
         self.assertEqual(lead.function, "Chief Buyer")
+        self.assertEqual(lead.tag_ids, tag)
+
+
+@tagged("post_install", "-at_install")
+class TestTransitionKanbanTour(HttpCase, TransitionRuleCommon):
+    def test_kanban_drop_on_blocked_stage(self):
+        """Dropping a card on a stage whose rule is unmet shows the missing work; the card goes back."""
+        self._create_rule(
+            [{"name": "Call the customer", "kind": "activity_done", "activity_type_id": self.type_call.id}]
+        )
+        lead = self._create_leads(name="Tour card to drag", type="opportunity")
+        self._create_leads(
+            name="Tour card already contacted", type="opportunity", stage_id=self.stage_contacted.id
+        )
+        self.start_tour("/odoo", "lqp_transition_kanban", login=self.user_salesman.login)
+        self.assertEqual(lead.stage_id, self.stage_new)

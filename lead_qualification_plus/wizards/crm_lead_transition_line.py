@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 
 # Field types the checklist offers an input for, and the line field holding the value.
 VALUE_FIELDS = {
@@ -11,7 +11,9 @@ VALUE_FIELDS = {
     "boolean": "value_boolean",
     "date": "value_date",
     "datetime": "value_datetime",
-    "many2one": "value_reference",
+    "many2one": "value_res_id",
+    # A many2many requirement is met by one record: the popup adds the one chosen to the record's own.
+    "many2many": "value_res_id",
 }
 
 
@@ -34,11 +36,14 @@ class CrmLeadTransitionLine(models.TransientModel):
     kind = fields.Selection(related="requirement_id.kind")
     met = fields.Boolean(compute="_compute_met")
     field_name = fields.Char(related="requirement_id.field_id.name")
+    field_type = fields.Selection(related="requirement_id.field_id.ttype")
     value_field = fields.Char(
         compute="_compute_value_field",
         help="The input of this line, when the record's field can be filled here.",
     )
-    relation_model_id = fields.Many2one(comodel_name="ir.model", compute="_compute_value_field")
+    # The model's name, not an ir.model record: salespeople may not read ir.model, which the web client's
+    # reference widget reads to find the model of its input.
+    value_res_model = fields.Char(string="Record Model", compute="_compute_value_field")
     value_char = fields.Char(string="Text")
     value_text = fields.Text(string="Long Text")
     value_integer = fields.Integer(string="Whole Number")
@@ -46,12 +51,8 @@ class CrmLeadTransitionLine(models.TransientModel):
     value_boolean = fields.Boolean(string="Yes")
     value_date = fields.Date(string="Date")
     value_datetime = fields.Datetime(string="Date and Time")
-    value_reference = fields.Reference(selection="_selection_value_reference", string="Record")
+    value_res_id = fields.Many2oneReference(string="Record", model_field="value_res_model")
     has_value = fields.Boolean(compute="_compute_has_value")
-
-    @api.model
-    def _selection_value_reference(self):
-        return [(model.model, model.name) for model in self.env["ir.model"].sudo().search([])]
 
     # ------------------------------------------------------------
     # COMPUTES
@@ -73,11 +74,7 @@ class CrmLeadTransitionLine(models.TransientModel):
             model_field = line.wizard_id.lead_id._fields.get(field.name) if field else None
             editable = bool(model_field) and not model_field.readonly
             line.value_field = VALUE_FIELDS.get(field.ttype) if line.kind == "field" and editable else False
-            line.relation_model_id = (
-                self.env["ir.model"].sudo()._get(field.relation)
-                if line.value_field == "value_reference"
-                else False
-            )
+            line.value_res_model = field.relation if line.value_field == "value_res_id" else False
 
     @api.depends(*set(VALUE_FIELDS.values()))
     def _compute_has_value(self):
@@ -116,8 +113,8 @@ class CrmLeadTransitionLine(models.TransientModel):
     def _get_value(self):
         self.ensure_one()
         value = self[self.value_field]
-        if self.value_field == "value_reference":
-            return value.id if value else False
+        if self.value_field == "value_res_id" and self.field_type == "many2many":
+            return [Command.link(value)] if value else []
         return value
 
     def _reset_values(self):

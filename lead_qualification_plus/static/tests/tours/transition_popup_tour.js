@@ -44,6 +44,22 @@ registry.category("web_tour.tours").add("lqp_transition_popup", {
             run: "edit Chief Buyer",
         },
         {
+            trigger: ".modal .o_data_row:contains('Tagged') td[name='value_res_id']",
+            content: "Tag the lead in the checklist",
+            run: "click",
+        },
+        {
+            trigger: ".modal .o_data_row:contains('Tagged') td[name='value_res_id'] input",
+            run: "edit Tour hot",
+        },
+        {
+            trigger: ".o-autocomplete--dropdown-item:contains('Tour hot')",
+            run: "click",
+        },
+        {
+            trigger: ".modal .o_data_row:contains('Tagged') td[name='value_res_id'] input:value(Tour hot)",
+        },
+        {
             trigger: ".modal .o_data_row:contains('Call the customer') .o_lqp_mark_done",
             content: "Log the call as done",
             run: "click",

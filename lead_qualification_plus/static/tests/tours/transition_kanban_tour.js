@@ -1,0 +1,44 @@
+import { registry } from "@web/core/registry";
+
+const LEAD = "Tour card to drag";
+const column = (stage) => `.o_opportunity_kanban .o_kanban_group:has(.o_column_title:contains('${stage}'))`;
+
+registry.category("web_tour.tours").add("lqp_transition_kanban", {
+    url: "/odoo/action-crm.crm_lead_action_pipeline",
+    steps: () => [
+        {
+            trigger: `${column("LQP Contacted")} .o_kanban_record:contains('Tour card already contacted')`,
+            content: "The pipeline shows both columns",
+        },
+        {
+            trigger: `${column("LQP New")} .o_kanban_record:contains('${LEAD}')`,
+            content: "Drag the card forward without having called",
+            async run(helpers) {
+                // Dropped below the column's card: a drop on the column's top edge does not register.
+                await helpers.drag_and_drop(`${column("LQP Contacted")} .o_kanban_record`, {
+                    position: "bottom",
+                    relative: true,
+                });
+            },
+        },
+        {
+            trigger: ".modal .o_error_dialog:contains('Log first call'):contains('Call the customer')",
+            content: "A clean dialog names the transition and the missing work",
+        },
+        {
+            trigger: ".modal:has(.modal-title:contains('Validation Error')) footer button:contains('Close')",
+            content: "A validation message, not a crash report: close it",
+            run: "click",
+        },
+        {
+            trigger: "body:not(:has(.modal))",
+        },
+        {
+            trigger: `${column("LQP New")} .o_kanban_record:contains('${LEAD}')`,
+            content: "The card is back in its column",
+        },
+        {
+            trigger: `${column("LQP Contacted")}:not(:has(.o_kanban_record:contains('${LEAD}')))`,
+        },
+    ],
+});
