@@ -1,0 +1,89 @@
+import { registry } from "@web/core/registry";
+import { stepUtils } from "@web_tour/tour_service/tour_utils";
+
+const pick = (selector, text) => [
+    {
+        trigger: `${selector} input`,
+        run: `edit ${text}`,
+    },
+    {
+        trigger: `.o-autocomplete--dropdown-item:contains('${text}')`,
+        run: "click",
+    },
+];
+
+registry.category("web_tour.tours").add("lqp_transition_rule_config", {
+    url: "/odoo",
+    steps: () => [
+        stepUtils.showAppsMenuItem(),
+        {
+            trigger: ".o_app[data-menu-xmlid='crm.crm_menu_root']",
+            content: "Open the CRM app",
+            run: "click",
+        },
+        {
+            // The app's menus re-render once its first view is loaded, closing an open dropdown.
+            trigger: ".o_opportunity_kanban",
+        },
+        {
+            trigger: ".o_main_navbar button:contains('Configuration')",
+            content: "Open the configuration menu",
+            run: "click",
+        },
+        {
+            trigger: ".dropdown-item[data-menu-xmlid='lead_qualification_plus.crm_transition_rule_menu']",
+            content: "Open the transition rules",
+            run: "click",
+        },
+        {
+            trigger: ".o_list_button_add",
+            content: "Create a rule",
+            run: "click",
+        },
+        {
+            trigger: ".o_field_widget[name='name'] input",
+            content: "Name the transition",
+            run: "edit Confirm the buyer",
+        },
+        ...pick(".o_field_widget[name='from_stage_ids']", "LQP Contacted"),
+        ...pick(".o_field_widget[name='to_stage_id']", "LQP Qualified"),
+        ...pick(".o_field_widget[name='team_ids']", "Qualification Team"),
+        {
+            trigger: "div[name='requirement_ids'] .o_field_x2many_list_row_add a",
+            content: "Add a requirement",
+            run: "click",
+        },
+        {
+            trigger: ".modal .o_field_widget[name='name'] input",
+            content: "Say what the salesperson must do",
+            run: "edit Job position known",
+        },
+        ...pick(".modal .o_field_widget[name='field_id']", "Job Position"),
+        {
+            trigger: ".modal .o_field_widget[name='field_id'] input:value(Job Position)",
+        },
+        {
+            trigger: ".modal .o_form_button_save",
+            content: "Keep the requirement",
+            run: "click",
+        },
+        {
+            trigger: "body:not(:has(.modal))",
+        },
+        {
+            trigger: "div[name='requirement_ids'] .o_data_row:contains('Job position known')",
+        },
+        {
+            trigger: ".o_form_button_save",
+            content: "Save the rule",
+            run: "click",
+        },
+        {
+            trigger: ".o_form_saved",
+        },
+        {
+            trigger: ".oe_stat_button:contains('Would Block')",
+            content: "The impact preview is shown",
+        },
+    ],
+});

@@ -1,0 +1,16 @@
+from odoo.tests import HttpCase, tagged
+
+from .common_transition import TransitionRuleCommon
+
+
+@tagged("post_install", "-at_install")
+class TestTransitionRuleConfigUi(HttpCase, TransitionRuleCommon):
+    def test_manager_configures_rule(self):
+        """A sales manager, not a settings administrator, creates a rule with a field requirement."""
+        self.assertFalse(self.user_manager.has_group("base.group_system"))
+        self.start_tour("/odoo", "lqp_transition_rule_config", login=self.user_manager.login)
+        rule = self.Rule.search([("name", "=", "Confirm the buyer")])
+        self.assertEqual(rule.from_stage_ids, self.stage_contacted)
+        self.assertEqual(rule.to_stage_id, self.stage_qualified)
+        self.assertEqual(rule.team_ids, self.team)
+        self.assertEqual(rule.requirement_ids.field_id, self.field_function)
