@@ -105,6 +105,45 @@ class CrmLead(models.Model):
         tracking=True,
     )
 
+    # Stakeholders and competitors
+    stakeholder_ids = fields.One2many(
+        comodel_name="crm.lead.stakeholder",
+        inverse_name="lead_id",
+        string="Stakeholders",
+        copy=True,
+    )
+    stakeholder_count = fields.Integer(
+        string="Stakeholder Count",
+        compute="_compute_stakeholder_counts",
+        store=True,
+    )
+    decision_maker_count = fields.Integer(
+        string="Decision Makers",
+        compute="_compute_stakeholder_counts",
+        store=True,
+        help="Stakeholders whose role is a decision-maker role.",
+    )
+    competitor_ids = fields.One2many(
+        comodel_name="crm.lead.competitor",
+        inverse_name="lead_id",
+        string="Competitors",
+        copy=True,
+    )
+    competitor_count = fields.Integer(
+        string="Competitor Count",
+        compute="_compute_competitor_count",
+        store=True,
+    )
+    lost_to_competitor_id = fields.Many2one(
+        comodel_name="crm.competitor",
+        string="Lost to Competitor",
+        index="btree_not_null",
+        copy=False,
+        tracking=True,
+        check_company=True,
+        ondelete="restrict",
+    )
+
     # ------------------------------------------------------------
     # COMPUTES
     # ------------------------------------------------------------
@@ -161,6 +200,35 @@ class CrmLead(models.Model):
             lead.transition_rule_ids = rules.filtered(
                 lambda rule, lead=lead: lead in matching[rule]
             ).with_env(self.env)
+
+    @api.depends("stakeholder_ids", "stakeholder_ids.role_id.is_decision_maker")
+    def _compute_stakeholder_counts(self):
+        for lead in self:
+            lead.stakeholder_count = len(lead.stakeholder_ids)
+            lead.decision_maker_count = len(lead.stakeholder_ids.filtered("role_id.is_decision_maker"))
+
+    @api.depends("competitor_ids")
+    def _compute_competitor_count(self):
+        for lead in self:
+            lead.competitor_count = len(lead.competitor_ids)
+
+    # ------------------------------------------------------------
+    # CONSTRAINTS
+    # ------------------------------------------------------------
+
+    @api.constrains("lost_to_competitor_id")
+    def _check_lost_to_competitor_id(self):
+        # Checked when it is set only: removing the competitor's line later keeps the record of the loss.
+        for lead in self.filtered("lost_to_competitor_id"):
+            if lead.lost_to_competitor_id not in lead.competitor_ids.competitor_id:
+                raise ValidationError(
+                    self.env._(
+                        "%(lead)s can only be lost to one of its competitors: "
+                        "add %(competitor)s in its Competitors tab first.",
+                        lead=lead.display_name,
+                        competitor=lead.lost_to_competitor_id.display_name,
+                    )
+                )
 
     # ------------------------------------------------------------
     # BUSINESS
@@ -1248,77 +1316,8 @@ class CrmLead(models.Model):
         """
         self.env["crm.transition.block.report"]._log_blocks(blocked)
 
-
-class CrmLeadStakeholders(models.Model):
-    """Stakeholders and competitors (issue 6): their own class, to merge cleanly with the other features."""
-
-    _inherit = "crm.lead"
-
-    stakeholder_ids = fields.One2many(
-        comodel_name="crm.lead.stakeholder",
-        inverse_name="lead_id",
-        string="Stakeholders",
-        copy=True,
-    )
-    stakeholder_count = fields.Integer(
-        string="Stakeholder Count",
-        compute="_compute_stakeholder_counts",
-        store=True,
-    )
-    decision_maker_count = fields.Integer(
-        string="Decision Makers",
-        compute="_compute_stakeholder_counts",
-        store=True,
-        help="Stakeholders whose role is a decision-maker role.",
-    )
-    competitor_ids = fields.One2many(
-        comodel_name="crm.lead.competitor",
-        inverse_name="lead_id",
-        string="Competitors",
-        copy=True,
-    )
-    competitor_count = fields.Integer(
-        string="Competitor Count",
-        compute="_compute_competitor_count",
-        store=True,
-    )
-    lost_to_competitor_id = fields.Many2one(
-        comodel_name="crm.competitor",
-        string="Lost to Competitor",
-        index="btree_not_null",
-        copy=False,
-        tracking=True,
-        check_company=True,
-        ondelete="restrict",
-    )
-
-    @api.depends("stakeholder_ids", "stakeholder_ids.role_id.is_decision_maker")
-    def _compute_stakeholder_counts(self):
-        for lead in self:
-            lead.stakeholder_count = len(lead.stakeholder_ids)
-            lead.decision_maker_count = len(lead.stakeholder_ids.filtered("role_id.is_decision_maker"))
-
-    @api.depends("competitor_ids")
-    def _compute_competitor_count(self):
-        for lead in self:
-            lead.competitor_count = len(lead.competitor_ids)
-
-    @api.constrains("lost_to_competitor_id")
-    def _check_lost_to_competitor_id(self):
-        # Checked when it is set only: removing the competitor's line later keeps the record of the loss.
-        for lead in self.filtered("lost_to_competitor_id"):
-            if lead.lost_to_competitor_id not in lead.competitor_ids.competitor_id:
-                raise ValidationError(
-                    self.env._(
-                        "%(lead)s can only be lost to one of its competitors: "
-                        "add %(competitor)s in its Competitors tab first.",
-                        lead=lead.display_name,
-                        competitor=lead.lost_to_competitor_id.display_name,
-                    )
-                )
-
     # ------------------------------------------------------------
-    # BUSINESS
+    # STAKEHOLDERS AND COMPETITORS
     # ------------------------------------------------------------
 
     def _attach_stakeholders_to_company(self):

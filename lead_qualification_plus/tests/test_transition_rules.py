@@ -273,6 +273,25 @@ class TestTransitionEnforcement(TransitionRuleCommon):
         self.assertEqual(result["ids"], lead.ids, result["messages"])
         self.assertEqual(lead.stage_id, self.stage_contacted)
 
+    def test_import_creates_in_guarded_stage(self):
+        """Importing new records straight into a stage guarded from any stage: each row is checked."""
+        self._create_rule([self.requirement], from_stage_ids=[Command.clear()])
+        Lead = self.env["crm.lead"]
+        count = Lead.search_count([])
+        fields = ["name", "type", "team_id", "function", "stage_id"]
+        row = ["Imported", "lead", self.team.name]
+        result = Lead.load(
+            fields, [[*row, "", self.stage_contacted.name], [*row, "CEO", self.stage_contacted.name]]
+        )
+        self.assertFalse(result["ids"])
+        self.assertIn("Job position known", " ".join(message["message"] for message in result["messages"]))
+        self.assertEqual(Lead.search_count([]), count, "a refused import creates nothing")
+        result = Lead.load(
+            fields, [[*row, "CEO", self.stage_contacted.name], [*row, "", self.stage_new.name]]
+        )
+        self.assertEqual(len(result["ids"]), 2, result["messages"])
+        self.assertEqual(Lead.browse(result["ids"]).stage_id, self.stage_contacted | self.stage_new)
+
     def test_check_transition(self):
         rule = self._create_rule(
             [

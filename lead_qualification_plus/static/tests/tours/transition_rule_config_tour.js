@@ -7,7 +7,8 @@ const pick = (selector, text) => [
         run: `edit ${text}`,
     },
     {
-        trigger: `.o-autocomplete--dropdown-item:contains('${text}')`,
+        // The field's own dropdown: another field's may still be open.
+        trigger: `${selector} .o-autocomplete--dropdown-item:contains('${text}')`,
         run: "click",
     },
 ];
@@ -45,7 +46,17 @@ registry.category("web_tour.tours").add("lqp_transition_rule_config", {
             content: "Name the transition",
             run: "edit Confirm the buyer",
         },
+        {
+            trigger: ".o_form_view .o_lqp_rule_from_any_stage:contains('created directly')",
+            content: "A rule from any stage warns that it also checks the records created in its stage",
+        },
         ...pick(".o_field_widget[name='from_stage_ids']", "LQP Contacted"),
+        {
+            trigger: ".o_field_widget[name='from_stage_ids'] .o_tag:contains('LQP Contacted')",
+        },
+        {
+            trigger: ".o_form_view:not(:has(.o_lqp_rule_from_any_stage))",
+        },
         ...pick(".o_field_widget[name='to_stage_id']", "LQP Qualified"),
         ...pick(".o_field_widget[name='team_ids']", "Qualification Team"),
         {
