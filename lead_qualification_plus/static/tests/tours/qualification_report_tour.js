@@ -1,15 +1,10 @@
 import { registry } from "@web/core/registry";
-import { stepUtils } from "@web_tour/tour_service/tour_utils";
+import { openCrmSteps } from "./crm_tour_steps";
 
 registry.category("web_tour.tours").add("lqp_qualification_report", {
     url: "/odoo",
     steps: () => [
-        stepUtils.showAppsMenuItem(),
-        {
-            trigger: ".o_app[data-menu-xmlid='crm.crm_menu_root']",
-            content: "Open the CRM app",
-            run: "click",
-        },
+        ...openCrmSteps(),
         {
             trigger: ".dropdown-toggle[data-menu-xmlid='crm.crm_menu_report']",
             content: "Open the Reporting menu",

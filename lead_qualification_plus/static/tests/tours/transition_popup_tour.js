@@ -1,20 +1,10 @@
 import { registry } from "@web/core/registry";
-import { stepUtils } from "@web_tour/tour_service/tour_utils";
+import { openLeadsSteps } from "./crm_tour_steps";
 
 registry.category("web_tour.tours").add("lqp_transition_popup", {
     url: "/odoo",
     steps: () => [
-        stepUtils.showAppsMenuItem(),
-        {
-            trigger: ".o_app[data-menu-xmlid='crm.crm_menu_root']",
-            content: "Open the CRM app",
-            run: "click",
-        },
-        {
-            trigger: ".o_main_navbar [data-menu-xmlid='crm.crm_menu_leads']",
-            content: "Open the Leads menu",
-            run: "click",
-        },
+        ...openLeadsSteps(),
         {
             trigger: ".o_list_view .o_data_row td:contains('Tour transition lead')",
             content: "Open the lead",

@@ -1,5 +1,5 @@
 import { registry } from "@web/core/registry";
-import { stepUtils } from "@web_tour/tour_service/tour_utils";
+import { openCrmSteps } from "./crm_tour_steps";
 
 const pick = (selector, text) => [
     {
@@ -16,16 +16,7 @@ const pick = (selector, text) => [
 registry.category("web_tour.tours").add("lqp_transition_rule_config", {
     url: "/odoo",
     steps: () => [
-        stepUtils.showAppsMenuItem(),
-        {
-            trigger: ".o_app[data-menu-xmlid='crm.crm_menu_root']",
-            content: "Open the CRM app",
-            run: "click",
-        },
-        {
-            // The app's menus re-render once its first view is loaded, closing an open dropdown.
-            trigger: ".o_opportunity_kanban",
-        },
+        ...openCrmSteps(),
         {
             trigger: ".o_main_navbar button:contains('Configuration')",
             content: "Open the configuration menu",
