@@ -29,11 +29,8 @@ from odoo import SUPERUSER_ID, api  # noqa: E402
 
 ADDON = "lead_qualification_plus"
 INSTALL_FLAGS = ["--stop-after-init", "--log-level=warn", "--no-http"]
-DATABASES = {
-    # The addon installed on top of the template's apps, versus the template's apps alone.
-    "with": "lqp_bench_with",
-    "without": "lqp_bench_without",
-}
+# The addon installed on top of the template's apps, versus the template's apps alone.
+KINDS = ("with", "without")
 
 
 def parse_args():
@@ -45,15 +42,24 @@ def parse_args():
     parser.add_argument("--template", required=True, help="database with the base apps to copy")
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument(
+        "--db-prefix",
+        default="lqp_bench",
+        help="scratch databases: <prefix>_with and <prefix>_without (one pair per checkout in the harness)",
+    )
+    parser.add_argument(
         "--keep-databases", action="store_true", help="reuse the scratch databases if present"
     )
     return parser.parse_args()
 
 
+def databases(args):
+    return {kind: f"{args.db_prefix}_{kind}" for kind in KINDS}
+
+
 def build_databases(args):
     odoo_bin = os.path.join(os.path.dirname(os.path.dirname(odoo.__file__)), "odoo-bin")
     db = odoo.sql_db.db_connect("postgres")
-    for kind, name in DATABASES.items():
+    for kind, name in databases(args).items():
         with db.cursor() as cr:
             cr._cnx.autocommit = True
             cr.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
@@ -88,8 +94,8 @@ def measure(registry, scenario):
     return elapsed, queries
 
 
-def run_pair(name, pair, rounds):
-    registries = {kind: odoo.modules.registry.Registry(DATABASES[kind]) for kind in {pair.a.db, pair.b.db}}
+def run_pair(name, pair, rounds, names):
+    registries = {kind: odoo.modules.registry.Registry(names[kind]) for kind in {pair.a.db, pair.b.db}}
     # One warm-up execution each: first-call costs (caches, imports) are not what is compared.
     measure(registries[pair.a.db], pair.a)
     measure(registries[pair.b.db], pair.b)
@@ -139,7 +145,7 @@ def main():
     print_header(args.rounds)
     # Each pair is printed as soon as it is measured: a long run shows its results as it goes.
     for name in args.pairs or scenarios.PAIRS:
-        print_row(run_pair(name, scenarios.PAIRS[name], args.rounds))
+        print_row(run_pair(name, scenarios.PAIRS[name], args.rounds, databases(args)))
 
 
 if __name__ == "__main__":
