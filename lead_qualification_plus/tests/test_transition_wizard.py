@@ -1,6 +1,7 @@
 from odoo import Command
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import HttpCase, tagged
+from odoo.tools.safe_eval import safe_eval
 
 from .common_transition import TransitionRuleCommon
 
@@ -107,6 +108,39 @@ class TestTransitionWizard(TransitionRuleCommon):
         lines = self._lines(wizard)
         self.assertTrue(all(line.met for line in lines.values()))
         self.assertFalse(lines["Tagged"].value_res_id)
+
+    def test_selection_field_filled_in_popup(self):
+        """A selection field is filled in the popup by choosing one of its options."""
+        field = self.env["ir.model.fields"].create(
+            {
+                "model_id": self.env["ir.model"]._get_id("crm.lead"),
+                "name": "x_budget_status",
+                "field_description": "Budget Status",
+                "ttype": "selection",
+                "selection_ids": [
+                    Command.create({"value": "unknown", "name": "Unknown", "sequence": 1}),
+                    Command.create({"value": "confirmed", "name": "Confirmed", "sequence": 2}),
+                ],
+            }
+        )
+        self.rule.requirement_ids = [
+            Command.clear(),
+            Command.create({"name": "Budget status known", "kind": "field", "field_id": field.id}),
+        ]
+        lead = self._create_leads()
+        wizard = self._open(lead)
+        line = wizard.line_ids
+        self.assertEqual(line.value_field, "value_selection_id")
+        # The options the input offers: its domain, searched as the salesperson.
+        domain = safe_eval(
+            line._fields["value_selection_id"].domain, {"selection_field_ref": line.selection_field_ref}
+        )
+        offered = self.env["ir.model.fields.selection"].with_user(self.user_salesman).search(domain)
+        self.assertEqual(offered.mapped("value"), ["unknown", "confirmed"])
+        line.value_selection_id = offered.filtered(lambda option: option.value == "confirmed")
+        wizard.action_save()
+        self.assertEqual(lead.x_budget_status, "confirmed")
+        self.assertTrue(line.met)
 
     def test_rule_not_available(self):
         lead = self._create_leads(stage_id=self.stage_qualified.id)

@@ -14,6 +14,7 @@ VALUE_FIELDS = {
     "many2one": "value_res_id",
     # A many2many requirement is met by one record: the popup adds the one chosen to the record's own.
     "many2many": "value_res_id",
+    "selection": "value_selection_id",
 }
 
 
@@ -52,6 +53,15 @@ class CrmLeadTransitionLine(models.TransientModel):
     value_date = fields.Date(string="Date")
     value_datetime = fields.Datetime(string="Date and Time")
     value_res_id = fields.Many2oneReference(string="Record", model_field="value_res_model")
+    selection_field_ref = fields.Integer(
+        compute="_compute_value_field",
+        help="The field definition whose options the Option input offers.",
+    )
+    value_selection_id = fields.Many2one(
+        comodel_name="ir.model.fields.selection",
+        string="Option",
+        domain="[('field_id', '=', selection_field_ref)]",
+    )
     has_value = fields.Boolean(compute="_compute_has_value")
 
     # ------------------------------------------------------------
@@ -73,8 +83,12 @@ class CrmLeadTransitionLine(models.TransientModel):
             field = line.requirement_id.sudo().field_id
             model_field = line.wizard_id.lead_id._fields.get(field.name) if field else None
             editable = bool(model_field) and not model_field.readonly
+            # A selection computed by a method has no stored options to offer.
+            if field.ttype == "selection" and not field.selection_ids:
+                editable = False
             line.value_field = VALUE_FIELDS.get(field.ttype) if line.kind == "field" and editable else False
             line.value_res_model = field.relation if line.value_field == "value_res_id" else False
+            line.selection_field_ref = field.id if line.value_field == "value_selection_id" else False
 
     @api.depends(*set(VALUE_FIELDS.values()))
     def _compute_has_value(self):
@@ -115,6 +129,8 @@ class CrmLeadTransitionLine(models.TransientModel):
         value = self[self.value_field]
         if self.value_field == "value_res_id" and self.field_type == "many2many":
             return [Command.link(value)] if value else []
+        if self.value_field == "value_selection_id":
+            return value.value
         return value
 
     def _reset_values(self):
