@@ -34,19 +34,7 @@ class TransitionRuleCommon(LeadQualificationCommon):
         )
 
     def _log_done(self, leads, activity_type, feedback="Done"):
-        activities = self.env["mail.activity"].create(
-            [
-                {
-                    "res_model_id": self.env["ir.model"]._get_id("crm.lead"),
-                    "res_id": lead.id,
-                    "activity_type_id": activity_type.id,
-                    "user_id": self.env.uid,
-                    "date_deadline": fields.Date.today(),
-                }
-                for lead in leads
-            ]
-        )
-        activities.action_feedback(feedback=feedback)
+        self._plan(leads, activity_type).action_feedback(feedback=feedback)
 
     def _plan(self, leads, activity_type):
         return self.env["mail.activity"].create(

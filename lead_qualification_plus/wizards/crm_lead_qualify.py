@@ -56,21 +56,21 @@ class CrmLeadQualify(models.TransientModel):
     )
     create_contact = fields.Boolean(
         string="Contact",
-        compute="_compute_create_contact",
+        compute="_compute_create_records",
         store=True,
         readonly=False,
         compute_sudo=False,
     )
     create_opportunity = fields.Boolean(
         string="Opportunity",
-        compute="_compute_create_opportunity",
+        compute="_compute_create_records",
         store=True,
         readonly=False,
         compute_sudo=False,
     )
     create_sale_order = fields.Boolean(
         string="Quotation",
-        compute="_compute_create_sale_order",
+        compute="_compute_create_records",
         store=True,
         readonly=False,
         compute_sudo=False,
@@ -156,19 +156,10 @@ class CrmLeadQualify(models.TransientModel):
             )
 
     @api.depends("profile_id")
-    def _compute_create_contact(self):
+    def _compute_create_records(self):
         for wizard in self:
-            wizard.create_contact = wizard._policy_default("contact")
-
-    @api.depends("profile_id")
-    def _compute_create_opportunity(self):
-        for wizard in self:
-            wizard.create_opportunity = wizard._policy_default("opportunity")
-
-    @api.depends("profile_id")
-    def _compute_create_sale_order(self):
-        for wizard in self:
-            wizard.create_sale_order = wizard._policy_default("sale_order")
+            for kind in ("contact", "opportunity", "sale_order"):
+                wizard[f"create_{kind}"] = wizard._policy_default(kind)
 
     @api.depends("lead_ids")
     def _compute_matches(self):
