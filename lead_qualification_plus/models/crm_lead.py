@@ -526,7 +526,6 @@ class CrmLead(models.Model):
             lead_links = links.get(lead.id, {})
             lead_matches = matches.get(lead.id, {})
             plan = {
-                "lead": lead,
                 "profile": profiles[lead.id],
                 "opportunity": lead_wanted["opportunity"][0],
                 "company": Partner,
@@ -972,8 +971,10 @@ class CrmLead(models.Model):
                 )
             )
         records = self.with_context(mail_notrack=True)
-        for stage, stage_records in records._get_reactivation_stages().items():
-            stage_records.write({"stage_id": stage.id})
+        # Going back to the stage a record was in is no transition: the rules into it do not apply.
+        with records._transition_rules_skipped():
+            for stage, stage_records in records._get_reactivation_stages().items():
+                stage_records.write({"stage_id": stage.id})
         # Archived, a record keeps probability 0 while its automated probability follows its stage; Odoo's
         # restore only recomputes a probability still equal to the automated one: realign them first.
         records.write({"probability": 0, "automated_probability": 0})

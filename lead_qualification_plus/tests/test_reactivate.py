@@ -2,6 +2,7 @@ import threading
 from datetime import timedelta
 from unittest.mock import patch
 
+from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
@@ -62,6 +63,30 @@ class TestReactivate(ReactivateCommon):
         self.assertEqual(activity.summary, "Follow up reactivated lead")
         self.assertEqual(activity.user_id, self.user_salesman)
         self.assertIn("Called back, budget approved", lead.message_ids[0].body)
+
+    def test_reactivate_is_not_a_transition(self):
+        """Going back to the stage it was disqualified from passes the rules into that stage."""
+        lead = self._create_leads(stage_id=self.stage_contacted.id, function=False)
+        self._disqualify(lead)
+        lead.stage_id = self.stage_new
+        self.env["crm.transition.rule"].create(
+            {
+                "name": "Log first call",
+                "to_stage_id": self.stage_contacted.id,
+                "requirement_ids": [
+                    Command.create(
+                        {
+                            "name": "Job position known",
+                            "kind": "field",
+                            "field_id": self.env["ir.model.fields"]._get("crm.lead", "function").id,
+                        }
+                    )
+                ],
+            }
+        )
+        lead.with_user(self.user_salesman).action_reactivate()
+        self.assertTrue(lead.active)
+        self.assertEqual(lead.stage_id, self.stage_contacted)
 
     def test_reactivate_when_stage_is_gone(self):
         lead = self._create_leads(stage_id=self.stage_contacted.id)

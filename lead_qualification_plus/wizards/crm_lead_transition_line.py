@@ -93,9 +93,7 @@ class CrmLeadTransitionLine(models.TransientModel):
     @api.depends(*set(VALUE_FIELDS.values()))
     def _compute_has_value(self):
         for line in self:
-            line.has_value = bool(line.value_field) and (
-                (line.value_field == "value_boolean" and line.value_boolean) or bool(line[line.value_field])
-            )
+            line.has_value = bool(line.value_field) and bool(line[line.value_field])
 
     # ------------------------------------------------------------
     # ACTIONS
