@@ -1,3 +1,4 @@
+from . import crm_lead_domain_mixin
 from . import crm_lead
 from . import crm_qualification_event
 from . import crm_stakeholder_role
@@ -13,3 +14,7 @@ from . import res_company
 from . import res_config_settings
 from . import sale_order
 from . import crm_lost_reason
+from . import crm_stage
+from . import crm_team
+from . import res_groups
+from . import ir_model_fields

@@ -193,12 +193,10 @@ class CrmLead(models.Model):
             for lead in leads:
                 candidates[lead] = rules
         all_rules = Rule.union(*candidates.values())
-        matching = Rule._filter_by_domains(
-            saved, {rule: Rule._parse_lead_domain(rule.lead_domain) for rule in all_rules}
-        )
+        matching = Rule._filter_by_domains(saved, all_rules._get_domains_in_service())
         for lead, rules in candidates.items():
             lead.transition_rule_ids = rules.filtered(
-                lambda rule, lead=lead: lead in matching[rule]
+                lambda rule, lead=lead: rule in matching and lead in matching[rule]
             ).with_env(self.env)
 
     @api.depends("stakeholder_ids", "stakeholder_ids.role_id.is_decision_maker")

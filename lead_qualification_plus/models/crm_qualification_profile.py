@@ -1,6 +1,4 @@
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
-from odoo.tools.safe_eval import datetime, dateutil, safe_eval, time
 
 POLICIES = [
     ("always", "Always"),
@@ -22,6 +20,7 @@ RECORD_KINDS = ("partner", "contact", "opportunity", "sale_order")
 
 class CrmQualificationProfile(models.Model):
     _name = "crm.qualification.profile"
+    _inherit = ["crm.lead.domain.mixin"]
     _description = "Qualification Profile"
     _order = "sequence, id"
     _check_company_auto = True
@@ -119,17 +118,7 @@ class CrmQualificationProfile(models.Model):
     @api.constrains("lead_domain")
     def _check_lead_domain(self):
         for profile in self:
-            try:
-                domain = profile._get_lead_domain()
-                self.env["crm.lead"].sudo().search_count(domain, limit=1)
-            except Exception as error:
-                raise ValidationError(
-                    self.env._(
-                        "The suitable leads of profile “%(profile)s” are not a valid domain: %(error)s",
-                        profile=profile.name,
-                        error=error,
-                    )
-                ) from error
+            self._validate_lead_domain(profile.lead_domain, profile.name)
 
     # ------------------------------------------------------------
     # BUSINESS
@@ -143,17 +132,9 @@ class CrmQualificationProfile(models.Model):
         return {kind: self[f"{kind}_policy"] for kind in RECORD_KINDS}
 
     def _get_lead_domain(self):
-        """The suitable leads' domain, evaluated with what Odoo's domain widget may write."""
+        """The suitable leads' domain; ``None`` when it cannot be evaluated any more (out of service)."""
         self.ensure_one()
-        eval_context = {
-            "uid": self.env.uid,
-            "user": self.env.user,
-            "datetime": datetime,
-            "time": time,
-            "relativedelta": dateutil.relativedelta.relativedelta,
-            "context_today": lambda: datetime.datetime.now(),
-        }
-        return safe_eval(self.lead_domain or "[]", eval_context)
+        return self._get_lead_domains()[self]
 
     def _filter_suitable_leads(self, leads):
         """Return the leads of ``leads`` that the profile suits by company, team and domain (one query)."""
@@ -165,6 +146,8 @@ class CrmQualificationProfile(models.Model):
             )
         )
         domain = self._get_lead_domain()
+        if domain is None:
+            return leads.browse()
         if not leads or not domain:
             return leads
         return leads.with_context(active_test=False).search([("id", "in", leads.ids), *domain])

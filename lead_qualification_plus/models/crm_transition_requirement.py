@@ -14,8 +14,10 @@ class CrmTransitionRequirement(models.Model):
     """
 
     _name = "crm.transition.requirement"
+    _inherit = ["crm.lead.domain.mixin"]
     _description = "CRM Transition Requirement"
     _order = "rule_id, sequence, id"
+    _lead_domain_field = "domain"
 
     rule_id = fields.Many2one(
         comodel_name="crm.transition.rule",
@@ -109,7 +111,7 @@ class CrmTransitionRequirement(models.Model):
                         )
                     )
             elif requirement.kind == "domain":
-                self.env["crm.transition.rule"]._parse_lead_domain(requirement.domain, requirement.name)
+                self._validate_lead_domain(requirement.domain, requirement.name)
             elif (
                 requirement.kind in ("activity_done", "activity_planned") and not requirement.activity_type_id
             ):
@@ -168,9 +170,18 @@ class CrmTransitionRequirement(models.Model):
         return result
 
     def _evaluate_domain(self, leads, stage_entry):
-        rules = self.env["crm.transition.rule"]
-        domains = {requirement.id: rules._parse_lead_domain(requirement.domain) for requirement in self}
-        return rules._filter_by_domains(leads, domains)
+        domains = {requirement.id: domain for requirement, domain in self._get_lead_domains().items()}
+        # A condition that cannot be evaluated any more is met by no record (its rule is out of service).
+        result = {
+            requirement_id: leads.browse() for requirement_id, domain in domains.items() if domain is None
+        }
+        result.update(
+            self._filter_by_domains(
+                leads,
+                {requirement_id: domain for requirement_id, domain in domains.items() if domain is not None},
+            )
+        )
+        return result
 
     def _evaluate_activity_done(self, leads, stage_entry):
         # Marking an activity done posts a message carrying its type: that message is the durable trace.

@@ -1,10 +1,5 @@
-from collections import defaultdict
-
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
-from odoo.osv import expression
-from odoo.tools import SQL
-from odoo.tools.safe_eval import datetime, dateutil, safe_eval, time
 
 
 class CrmTransitionRule(models.Model):
@@ -15,6 +10,7 @@ class CrmTransitionRule(models.Model):
     """
 
     _name = "crm.transition.rule"
+    _inherit = ["crm.lead.domain.mixin"]
     _description = "CRM Transition Rule"
     _order = "sequence, id"
 
@@ -114,7 +110,7 @@ class CrmTransitionRule(models.Model):
     @api.constrains("lead_domain")
     def _check_lead_domain(self):
         for rule in self:
-            self._parse_lead_domain(rule.lead_domain, rule.name)
+            self._validate_lead_domain(rule.lead_domain, rule.name)
 
     @api.constrains("target", "to_stage_id", "from_stage_ids")
     def _check_stages(self):
@@ -161,68 +157,6 @@ class CrmTransitionRule(models.Model):
     # BUSINESS
     # ------------------------------------------------------------
 
-    @api.model
-    def _domain_eval_context(self):
-        return {
-            "uid": self.env.uid,
-            "user": self.env.user,
-            "company_id": self.env.company.id,
-            "company_ids": self.env.companies.ids,
-            "time": time,
-            "datetime": datetime,
-            "dateutil": dateutil,
-            "context_today": lambda: fields.Date.context_today(self),
-        }
-
-    @api.model
-    def _parse_lead_domain(self, domain, label=None):
-        """Return ``domain`` (a string) as a list.
-
-        Raise a ValidationError naming ``label`` when it cannot be used (any error when no label is given)."""
-        if not domain:
-            return []
-        try:
-            parsed = safe_eval(domain, self._domain_eval_context())
-            if not isinstance(parsed, list | tuple):
-                raise ValueError(domain)
-            parsed = expression.normalize_domain(list(parsed))
-            # Building the SQL resolves every field and operator without running anything.
-            self.env["crm.lead"].sudo()._where_calc(parsed)
-        except Exception as error:
-            if label is None:
-                raise
-            raise ValidationError(
-                self.env._(
-                    'The condition of "%(name)s" cannot be evaluated on leads/opportunities: %(error)s\n'
-                    "Build it with the domain editor.",
-                    name=label,
-                    error=error,
-                )
-            ) from error
-        return parsed
-
-    @api.model
-    def _filter_by_domains(self, leads, domains):
-        """Return ``{key: leads of ``leads`` matching domains[key]}``, in one query for all the domains."""
-        result = {key: leads for key, domain in domains.items() if not domain}
-        to_query = {key: domain for key, domain in domains.items() if domain}
-        if not to_query or not leads:
-            result.update({key: leads.browse() for key in to_query})
-            return result
-        Lead = self.env["crm.lead"].sudo().with_context(active_test=False)
-        self.env.flush_all()
-        selects = []
-        for index, domain in enumerate(to_query.values()):
-            query = Lead._search(expression.AND([[("id", "in", leads.ids)], domain]))
-            selects.append(SQL("(%s)", query.select(SQL("%s", index), SQL.identifier(Lead._table, "id"))))
-        rows = self.env.execute_query(SQL(" UNION ALL ").join(selects))
-        matching = defaultdict(list)
-        for index, lead_id in rows:
-            matching[index].append(lead_id)
-        for index, key in enumerate(to_query):
-            result[key] = leads.browse(matching[index])
-        return result
-
     def _scope_filter(self):
         """Return a predicate ``(team_id, lead_type, company_id, from_stage_id) -> bool``: whether rule
         ``self`` applies to such a record, its condition apart. Plain values: it runs for every record."""
@@ -263,9 +197,13 @@ class CrmTransitionRule(models.Model):
         if not ids_by_rule:
             return []
         scoped = leads.browse(set().union(*ids_by_rule.values()))
-        domains = {rule: self._parse_lead_domain(rule.lead_domain) for rule in ids_by_rule}
+        domains = self.browse().union(*ids_by_rule)._get_domains_in_service()
         matching = self._filter_by_domains(scoped, domains)
-        ids_by_rule = {rule: rule_ids & set(matching[rule].ids) for rule, rule_ids in ids_by_rule.items()}
+        ids_by_rule = {
+            rule: rule_ids & set(matching[rule].ids)
+            for rule, rule_ids in ids_by_rule.items()
+            if rule in matching
+        }
         ids_by_rule = {rule: rule_ids for rule, rule_ids in ids_by_rule.items() if rule_ids}
         if not ids_by_rule:
             return []

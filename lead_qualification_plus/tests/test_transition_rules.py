@@ -503,7 +503,8 @@ class TestTransitionRuleConfiguration(TransitionRuleCommon):
                 self._create_rule(requirements, **values)
             self.assertIn(message, str(caught.exception))
 
-    def test_removed_field_removes_its_requirements(self):
+    def test_field_of_a_requirement_is_not_removed(self):
+        """Deleting the field would silently drop the requirement and let moves pass it used to block."""
         field = self.env["ir.model.fields"].create(
             {
                 "name": "x_lqp_budget_owner",
@@ -521,8 +522,9 @@ class TestTransitionRuleConfiguration(TransitionRuleCommon):
         )
         lead = self._create_leads()
         self._log_done(lead, self.type_call)
-        field.unlink()
-        self.assertEqual(rule.requirement_ids.mapped("name"), ["Call done"])
+        with self.assertRaisesRegex(UserError, "Budget owner named"):
+            field.unlink()
+        self.assertEqual(rule.requirement_ids.mapped("name"), ["Budget owner named", "Call done"])
         lead.stage_id = self.stage_contacted
         self.assertEqual(lead.stage_id, self.stage_contacted)
 
