@@ -235,7 +235,8 @@ class CrmLeadDomainMixin(models.AbstractModel):
                 raise ValueError(f"{domain!r} is not a list of conditions")
             parsed = expression.normalize_domain(list(parsed))
             _check_leaves(parsed)
-            # Building the SQL resolves every field and operator without running anything.
+            # Building the SQL resolves every field and operator without running anything; sudo: whether
+            # the condition is well-formed does not depend on who reads it (saving runs it as the user).
             self.env["crm.lead"].sudo()._where_calc(parsed)
         except Exception as error:
             if label is None:
@@ -276,6 +277,8 @@ class CrmLeadDomainMixin(models.AbstractModel):
         if not to_query or not leads:
             result.update({key: leads.browse() for key in to_query})
             return result
+        # sudo: a rule applies to a lead whoever moves it, whatever that user may read along the paths of
+        # the condition; only ids come out of this query.
         Lead = self.env["crm.lead"].sudo().with_context(active_test=False)
         self.env.flush_all()
         selects = []

@@ -33,6 +33,7 @@ class CrmQualificationProfile(models.Model):
         string="Company",
         default=lambda self: self.env.company,
         index=True,
+        ondelete="restrict",
         help="Leave empty to offer the profile in every company.",
     )
     team_ids = fields.Many2many(

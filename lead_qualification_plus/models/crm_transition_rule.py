@@ -26,6 +26,7 @@ class CrmTransitionRule(models.Model):
         string="Company",
         index=True,
         default=lambda self: self.env.company,
+        ondelete="restrict",
         help="Leave empty to apply the rule in every company.",
     )
     team_ids = fields.Many2many(

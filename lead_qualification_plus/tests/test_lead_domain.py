@@ -1,11 +1,13 @@
 from datetime import datetime, timedelta
 from unittest.mock import patch
 
+import psycopg2
 import pytz
 
 from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, tagged
+from odoo.tools import mute_logger
 
 from ..models import crm_lead_domain_mixin as mixin
 from .common_transition import TransitionRuleCommon
@@ -394,3 +396,16 @@ class TestRuleScopeNeverWidens(LeadDomainCommon):
         rule.group_ids = False
         group.unlink()
         self.assertFalse(group.exists())
+
+    def test_company_of_a_rule_or_profile_cannot_be_deleted(self):
+        company = self.env["res.company"].create({"name": "LQP Short-lived Company"})
+        rule = self._create_rule([], company_id=company.id)
+        profile = self.Profile.create({"name": "Short-lived profile", "company_id": company.id})
+        for record in (rule, profile):
+            with self.subTest(model=record._name):
+                with mute_logger("odoo.sql_db"), self.assertRaises(psycopg2.IntegrityError):
+                    company.unlink()
+                self.assertEqual(record.company_id, company)
+                record.unlink()
+        company.unlink()
+        self.assertFalse(company.exists())
