@@ -331,6 +331,10 @@ class TestLeadDomainFieldRemoval(CustomFieldCommon):
                 error = self._assert_refused(field.unlink, "cannot be deleted", UserError)
                 self.assertIn(record.name, str(error))
                 self.assertTrue(field.exists())
+                self._assert_refused(
+                    lambda field=field: field.write({"name": "x_lqp_renamed"}), "renamed", UserError
+                )
+                self.assertIn(field.name, ("x_lqp_budget", "x_lqp_segment"))
                 if case == "field requirement":
                     self.assertEqual(record.requirement_ids.field_id, budget, "the requirement is kept")
                 record.unlink()
