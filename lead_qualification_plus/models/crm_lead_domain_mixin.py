@@ -161,6 +161,29 @@ class CrmLeadDomainMixin(models.AbstractModel):
     # The Char field holding the condition, in each model using the mixin.
     _lead_domain_field = "lead_domain"
 
+    lead_domain_error = fields.Char(
+        string="Condition Error",
+        compute="_compute_lead_domain_error",
+        help="Why the condition cannot be evaluated: the record is out of service until it is corrected.",
+    )
+
+    # ------------------------------------------------------------
+    # COMPUTES
+    # ------------------------------------------------------------
+
+    @api.depends(lambda self: [self._lead_domain_field])
+    def _compute_lead_domain_error(self):
+        # What tells the managers that a module uninstall took a rule or profile out of service.
+        for record in self:
+            try:
+                self._parse_lead_domain(record[self._lead_domain_field])
+                record.lead_domain_error = False
+            except Exception as error:
+                record.lead_domain_error = self.env._(
+                    "Out of service: this condition cannot be evaluated (%(error)s). Correct it.",
+                    error=error,
+                )
+
     # ------------------------------------------------------------
     # CONSTRAINTS
     # ------------------------------------------------------------

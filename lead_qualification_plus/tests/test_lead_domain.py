@@ -254,6 +254,11 @@ class TestLeadDomainValidation(LeadDomainCommon):
         self.assertEqual(as_salesman.check_transition(self.stage_contacted.id), [])
         self.assertEqual(rule.blocked_count, 0)
         self.assertFalse(profile._filter_suitable_leads(lead))
+        # The managers see why, on the rule and the profile.
+        for record in (rule, profile, requirement_rule.requirement_ids):
+            self.assertIn("Out of service", record.with_user(self.user_manager).lead_domain_error)
+            self.assertIn("x_gone", record.lead_domain_error)
+        self.assertFalse(requirement_rule.lead_domain_error)
         # A requirement whose condition cannot be evaluated is not met: its rule refuses, with its name.
         check = as_salesman.check_transition(self.stage_won.id)
         self.assertEqual([(line["rule_id"], line["met"]) for line in check], [(requirement_rule.id, False)])
