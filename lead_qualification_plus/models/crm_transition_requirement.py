@@ -171,7 +171,8 @@ class CrmTransitionRequirement(models.Model):
 
     def _evaluate_domain(self, leads, stage_entry):
         domains = {requirement.id: domain for requirement, domain in self._get_lead_domains().items()}
-        # A condition that cannot be evaluated any more is met by no record (its rule is out of service).
+        # A condition that cannot be evaluated any more is met by no record: the rule refuses the move and
+        # names the requirement, rather than let through what it was written to stop.
         result = {
             requirement_id: leads.browse() for requirement_id, domain in domains.items() if domain is None
         }
