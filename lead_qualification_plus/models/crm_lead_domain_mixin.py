@@ -180,7 +180,7 @@ class CrmLeadDomainMixin(models.AbstractModel):
                 record.lead_domain_error = False
             except Exception as error:
                 record.lead_domain_error = self.env._(
-                    "Out of service: this condition cannot be evaluated (%(error)s). Correct it.",
+                    "This condition cannot be evaluated (%(error)s): out of service until it is corrected.",
                     error=error,
                 )
 
@@ -256,6 +256,9 @@ class CrmLeadDomainMixin(models.AbstractModel):
             parsed = safe_eval(domain, self._lead_domain_eval_context(names))
             if not isinstance(parsed, list | tuple):
                 raise ValueError(f"{domain!r} is not a list of conditions")
+            if not parsed:
+                # Every record: no query to run (normalizing would make it a condition to run).
+                return []
             parsed = expression.normalize_domain(list(parsed))
             _check_leaves(parsed)
             # Building the SQL resolves every field and operator without running anything; sudo: whether

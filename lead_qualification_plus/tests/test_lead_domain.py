@@ -256,7 +256,7 @@ class TestLeadDomainValidation(LeadDomainCommon):
         self.assertFalse(profile._filter_suitable_leads(lead))
         # The managers see why, on the rule and the profile.
         for record in (rule, profile, requirement_rule.requirement_ids):
-            self.assertIn("Out of service", record.with_user(self.user_manager).lead_domain_error)
+            self.assertIn("out of service", record.with_user(self.user_manager).lead_domain_error)
             self.assertIn("x_gone", record.lead_domain_error)
         self.assertFalse(requirement_rule.lead_domain_error)
         # A requirement whose condition cannot be evaluated is not met: its rule refuses, with its name.
