@@ -6,6 +6,8 @@ from odoo import SUPERUSER_ID, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
+from .crm_lead import is_concurrency_error
+
 _logger = logging.getLogger(__name__)
 
 # Attribution: what an order takes from the lead it qualified when it has none of its own.
@@ -184,7 +186,11 @@ class SaleOrder(models.Model):
 
     def _qualify_leads_for_order(self, leads):
         """Qualify ``leads`` for this order in a savepoint; a failure leaves the order confirmed, is logged
-        and asks the leads' salespeople to qualify by hand."""
+        and asks the leads' salespeople to qualify by hand.
+
+        A clash with a concurrent transaction (another order of the buyer confirmed at the same moment) is no
+        failure: it propagates, so that Odoo retries the whole confirmation, which then sees the lead as the
+        other transaction left it (qualified: the order is only linked)."""
         self.ensure_one()
         try:
             # The purchase is the evidence: no transition rule (to qualify, or to the won stage) may hold
@@ -192,6 +198,8 @@ class SaleOrder(models.Model):
             with self.env.cr.savepoint(), leads._transition_rules_skipped():
                 self._qualify_leads_as_buyer(leads)
         except Exception as error:
+            if is_concurrency_error(error):
+                raise
             _logger.exception("Order %s could not qualify the leads %s", self.name, leads.ids)
             self._schedule_manual_qualification(leads, error)
 
@@ -269,7 +277,9 @@ class SaleOrder(models.Model):
                         note=note,
                         user_id=user.id or SUPERUSER_ID,
                     )
-        except Exception:
+        except Exception as error:
+            if is_concurrency_error(error):
+                raise
             _logger.exception(
                 "Order %s could not schedule the manual qualification of %s", self.name, leads.ids
             )

@@ -19,3 +19,6 @@ from . import test_ui_qualification_report
 from . import test_qualify_ui
 from . import test_order_qualification
 from . import test_transition_stakeholders
+from . import test_qualification_guard
+from . import test_api_validation
+from . import test_faults

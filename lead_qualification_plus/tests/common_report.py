@@ -2,7 +2,7 @@ from datetime import datetime, timedelta
 
 from odoo import Command
 
-from .common import LeadQualificationCommon
+from .common import LeadQualificationCommon, set_qualification_fields
 
 
 class QualificationReportCommon(LeadQualificationCommon):
@@ -143,19 +143,20 @@ class QualificationReportCommon(LeadQualificationCommon):
         }
         if opportunity:
             values.update(type="opportunity", date_conversion=lead.create_date)
-        lead.write(values)
+        set_qualification_fields(lead, values)
         lead._log_qualification_event("qualified")
 
     @classmethod
     def _disqualify(cls, lead, reason):
-        lead.write(
+        set_qualification_fields(
+            lead,
             {
                 "qualification_state": "disqualified",
                 "date_disqualified": lead.create_date + timedelta(days=1),
                 "active": False,
                 "probability": 0,
                 "lost_reason_id": reason.id,
-            }
+            },
         )
         lead._log_qualification_event("disqualified", reason=reason)
 
