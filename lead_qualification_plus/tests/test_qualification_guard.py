@@ -123,3 +123,11 @@ class TestForgedQualification(DisqualifyCommon):
             )
         self.assertTrue(lead.active)
         self.assertEqual(lead.qualification_state, "open")
+
+    def test_odoo_merge_still_works(self):
+        qualified, duplicate = self._create_leads(2)
+        qualified.with_user(self.user_salesman).qualify()
+        merged = (qualified | duplicate).with_user(self.user_salesman).merge_opportunity()
+        self.assertEqual(merged, qualified)
+        self.assertEqual(merged.qualification_state, "qualified")
+        self.assertFalse(duplicate.exists())
