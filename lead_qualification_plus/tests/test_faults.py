@@ -60,7 +60,7 @@ class TestScheduledReactivationFaults(DisqualifyCommon):
 
         def failing(records, note=False):
             if bad in records:
-                raise UserError("The salesperson's company is closed.")
+                raise UserError(records.env._("The salesperson's company is closed."))
             return original(records, note=note)
 
         with patch.object(Lead, "_record_reactivation", failing):
@@ -103,7 +103,13 @@ class TestConcurrencyIsRetried(OrderQualificationCommon):
             errors.DeadlockDetected("deadlock"),
         ):
             self.assertTrue(is_concurrency_error(error), error)
-        for error in (UserError("no"), ValidationError("no"), errors.UniqueViolation("dup"), ValueError()):
+        refused = self.env._("refused")
+        for error in (
+            UserError(refused),
+            ValidationError(refused),
+            errors.UniqueViolation("dup"),
+            ValueError(),
+        ):
             self.assertFalse(is_concurrency_error(error), error)
 
     def test_web_order_lets_a_serialization_failure_reach_odoo_retry(self):
