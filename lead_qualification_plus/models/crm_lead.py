@@ -1403,6 +1403,8 @@ class CrmLead(models.Model):
                 self.env._("Say why the requirements of the transition are skipped: the reason is mandatory.")
             )
         stage = self._get_stage_argument(stage_id)
+        if not self:
+            raise UserError(self.env._("Select the records to move."))
         moving = self.filtered(lambda lead: lead.stage_id != stage)
         if not moving:
             return True

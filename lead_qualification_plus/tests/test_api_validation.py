@@ -58,6 +58,8 @@ class TestApiValidation(DisqualifyCommon):
         for reason in ("", "   ", None, False, 42, ["why"]):
             with self.subTest(reason=reason), self.assertRaisesRegex(UserError, "reason is mandatory"):
                 lead.force_transition(self.stage_contacted.id, reason)
+        with self.assertRaisesRegex(UserError, "Select the records"):
+            lead.browse().force_transition(self.stage_contacted.id, "Customer asked")
         self.assertEqual(lead.stage_id, self.stage_new)
         self.assertFalse(lead.qualification_event_ids)
 
@@ -83,6 +85,8 @@ class TestApiValidation(DisqualifyCommon):
             env["crm.lead.reactivate"].create({}).action_reactivate()
         with self.assertRaisesRegex(UserError, "Select the records"):
             env["crm.lead.lost"].create({"lost_reason_id": self.reason_spam.id}).action_lost_reason_apply()
+        with self.assertRaisesRegex(UserError, "Select the leads"):
+            env["crm.lead.qualify"].create({}).action_qualify()
 
 
 @tagged("post_install", "-at_install")
