@@ -42,6 +42,24 @@ class TestStakeholdersKeepTheirCompany(StakeholderCommon):
 
 
 @tagged("post_install", "-at_install")
+class TestWebOrderKeepsColleaguesContacts(OrderQualificationCommon):
+    def test_order_qualification_leaves_a_colleague_contact_alone(self):
+        """The system's own qualification (run as the superuser) does not move a user's contact either."""
+        self.webshop_profile.partner_policy = "default_on"
+        admin_partner = self.env.ref("base.user_admin").partner_id
+        parent_before = admin_partner.parent_id
+        free_contact = self.env["res.partner"].create({"name": "Frida Freelance"})
+        lead = self._create_leads(partner_id=self.buyer.id)
+        self.env["crm.lead.stakeholder"].create(
+            [{"lead_id": lead.id, "partner_id": partner.id} for partner in (admin_partner, free_contact)]
+        )
+        self._confirm()
+        self.assertEqual(lead.qualification_state, "qualified")
+        self.assertEqual(admin_partner.parent_id, parent_before)
+        self.assertEqual(free_contact.parent_id, self.buyer_company)
+
+
+@tagged("post_install", "-at_install")
 class TestScheduledReactivationFaults(DisqualifyCommon):
     def _due_leads(self, count):
         leads = self._create_leads(count, stage_id=self.stage_contacted.id)

@@ -61,16 +61,20 @@ class TestForgedQualification(DisqualifyCommon):
 
     def test_import_is_refused(self):
         lead = self._create_leads()
-        Lead = self.env["crm.lead"].with_user(self.user_manager)
-        result = Lead.load(["name", "qualification_state"], [["Imported qualified", "qualified"]])
-        self.assertFalse(result["ids"])
-        self.assertIn("Qualification", result["messages"][0]["message"])
-        self.assertFalse(self.env["crm.lead"].search([("name", "=", "Imported qualified")]))
         external_id = lead.export_data(["id"])["datas"][0][0]
-        result = Lead.load(["id", "qualification_state"], [[external_id, "qualified"]])
-        self.assertFalse(result["ids"])
+        for user in (self.user_salesman, self.user_manager):
+            Lead = self.env["crm.lead"].with_user(user)
+            with self.subTest(user=user.login):
+                result = Lead.load(["name", "qualification_state"], [["Imported qualified", "qualified"]])
+                self.assertFalse(result["ids"])
+                self.assertIn("Qualification", result["messages"][0]["message"])
+                result = Lead.load(["id", "date_qualified"], [[external_id, "2024-01-02 10:00:00"]])
+                self.assertFalse(result["ids"])
+        self.assertFalse(self.env["crm.lead"].search([("name", "=", "Imported qualified")]))
         self.assertEqual(lead.qualification_state, "open")
+        self.assertFalse(lead.date_qualified)
         # An exported file imports back as it is.
+        Lead = self.env["crm.lead"].with_user(self.user_manager)
         result = Lead.load(["id", "name", "qualification_state"], [[external_id, "Renamed", "open"]])
         self.assertEqual(result["ids"], lead.ids, result["messages"])
         self.assertEqual(lead.name, "Renamed")
