@@ -40,6 +40,11 @@ QUALIFICATION_FIELDS = (
 _QUALIFICATION_WRITES = ContextVar("lead_qualification_plus_qualification_writes", default=False)
 
 
+def qualification_writes_allowed():
+    """Whether the addon's own flows are writing what only they may write (see CrmLead._qualification_writes)."""
+    return _QUALIFICATION_WRITES.get()
+
+
 def is_concurrency_error(error):
     """Whether ``error`` is a clash with a concurrent transaction (serialization failure, lock not available,
     deadlock): Odoo retries the whole request or job for it, so code isolating failures must let it through
@@ -362,7 +367,7 @@ class CrmLead(models.Model):
 
         An unchanged value passes, so that an exported file imports back as it is.
         """
-        if _QUALIFICATION_WRITES.get():
+        if qualification_writes_allowed():
             return
         fnames = [fname for fname in QUALIFICATION_FIELDS if any(fname in vals for vals in vals_list)]
         if not fnames:
@@ -872,7 +877,8 @@ class CrmLead(models.Model):
                 originating_lead_id=lead.id,
             )
             values_list.append(values)
-        orders = self.env["sale.order"].create(values_list)
+        with self._qualification_writes():
+            orders = self.env["sale.order"].create(values_list)
         for lead, order in zip(leads, orders, strict=True):
             plans[lead.id]["sale_order"] = order
 
