@@ -41,7 +41,7 @@ _QUALIFICATION_WRITES = ContextVar("lead_qualification_plus_qualification_writes
 
 
 def qualification_writes_allowed():
-    """Whether the addon's own flows are writing what only they may write (see CrmLead._qualification_writes)."""
+    """Whether the addon's own flows are writing what only they may write (CrmLead._qualification_writes)."""
     return _QUALIFICATION_WRITES.get()
 
 
