@@ -1,14 +1,20 @@
+import logging
 import threading
 from collections import defaultdict
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 
 from markupsafe import Markup, escape
 
-from odoo import api, fields, models
+from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.modules import module as odoo_module
+from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 from odoo.tools import format_date, format_list, parse_contact_from_email, plaintext2html
+
+_logger = logging.getLogger(__name__)
 
 # Names shown in a refusal: enough to find the records, not a wall of text on a mass run.
 _REFUSAL_NAMES_SHOWN = 5
@@ -17,6 +23,42 @@ _REFUSAL_NAMES_SHOWN = 5
 _TRANSITION_RULES_SKIPPED = ContextVar(
     "lead_qualification_plus_transition_rules_skipped", default=frozenset()
 )
+
+# What qualifying, disqualifying and reactivating write, and the history and reports rely on: only the addon's
+# own flows may change them (see CrmLead._qualification_writes).
+QUALIFICATION_FIELDS = (
+    "qualification_state",
+    "qualification_profile_id",
+    "date_qualified",
+    "qualified_user_id",
+    "date_disqualified",
+    "disqualified_user_id",
+    "disqualified_stage_id",
+)
+# On while the addon's own code writes QUALIFICATION_FIELDS: a context variable of the running thread, out of
+# reach of any RPC argument or context key.
+_QUALIFICATION_WRITES = ContextVar("lead_qualification_plus_qualification_writes", default=False)
+
+
+def qualification_writes_allowed():
+    """Whether the addon's own flows are writing what only they may write (CrmLead._qualification_writes)."""
+    return _QUALIFICATION_WRITES.get()
+
+
+def is_concurrency_error(error):
+    """Whether ``error`` is a clash with a concurrent transaction (serialization failure, lock not available,
+    deadlock): Odoo retries the whole request or job for it, so code isolating failures must let it through
+    rather than record it as a failure of its own."""
+    return isinstance(error, PG_CONCURRENCY_EXCEPTIONS_TO_RETRY)
+
+
+@dataclass
+class ReactivationRun:
+    """What a run of the scheduled reactivation did: the number of records reactivated, and why each record
+    that could not be failed (``{lead_id: message}``)."""
+
+    reactivated: int = 0
+    failed: dict = dataclass_field(default_factory=dict)
 
 
 class CrmLead(models.Model):
@@ -31,6 +73,7 @@ class CrmLead(models.Model):
         string="Qualification",
         default="open",
         required=True,
+        readonly=True,
         index=True,
         copy=False,
         tracking=True,
@@ -162,6 +205,7 @@ class CrmLead(models.Model):
     def _compute_transition_rule_ids(self):
         # One search per distinct (stage, team, type, company) and one query for all the rule conditions:
         # opening a form costs at most three queries here.
+        # Reads only: salespeople do not read the rules' configuration, yet their buttons come from it.
         Rule = self.env["crm.transition.rule"].sudo()
         saved = self.filtered(lambda lead: isinstance(lead.id, int) and lead.stage_id)
         (self - saved).transition_rule_ids = False
@@ -249,13 +293,14 @@ class CrmLead(models.Model):
         converted._check_qualify_transition_rules()
         result = super().convert_opportunity(partner, user_ids=user_ids, team_id=team_id)
         if converted:
-            converted.write(
-                {
-                    "qualification_state": "qualified",
-                    "date_qualified": fields.Datetime.now(),
-                    "qualified_user_id": self.env.uid,
-                }
-            )
+            with self._qualification_writes():
+                converted.write(
+                    {
+                        "qualification_state": "qualified",
+                        "date_qualified": fields.Datetime.now(),
+                        "qualified_user_id": self.env.uid,
+                    }
+                )
             converted._log_qualification_event("qualified", note=self.env._("Converted to an opportunity"))
         return result
 
@@ -283,6 +328,8 @@ class CrmLead(models.Model):
         """
         return (
             self.env["crm.qualification.event"]
+            # Users may not write the history; the values come from the calling flow, never from the user
+            # (who may write the leads, checked by every flow before it logs).
             .sudo()
             .create(
                 [
@@ -298,6 +345,58 @@ class CrmLead(models.Model):
                 ]
             )
         )
+
+    @contextmanager
+    def _qualification_writes(self):
+        """Let the addon's own flows write QUALIFICATION_FIELDS, within the block only.
+
+        The flag lives in a context variable of the running thread, out of reach of any RPC argument or
+        context key: a user changes these fields only by qualifying, disqualifying or reactivating.
+        """
+        token = _QUALIFICATION_WRITES.set(True)
+        try:
+            yield
+        finally:
+            _QUALIFICATION_WRITES.reset(token)
+
+    def _check_qualification_fields_unchanged(self, vals_list):
+        """Refuse, outside the addon's own flows, values of QUALIFICATION_FIELDS that differ from the records'
+        (from the defaults, when creating): whoever the caller (form, import, RPC), however high their rights.
+
+        An unchanged value passes, so that an exported file imports back as it is.
+        """
+        if qualification_writes_allowed():
+            return
+        fnames = [fname for fname in QUALIFICATION_FIELDS if any(fname in vals for vals in vals_list)]
+        if not fnames:
+            return
+        empty = self.browse()
+        changed = []
+        for fname in fnames:
+            field = self._fields[fname]
+            if self:
+                current = {field.convert_to_cache(record[fname], record) for record in self}
+            else:
+                # A new record is compared with the defaults: open, nothing else.
+                current = {field.convert_to_cache("open" if fname == "qualification_state" else False, empty)}
+            for vals in vals_list:
+                if fname not in vals:
+                    continue
+                try:
+                    value = field.convert_to_cache(vals[fname], empty, validate=False)
+                except (TypeError, ValueError):
+                    value = vals[fname]
+                if {value} != current:
+                    changed.append(field._description_string(self.env))
+                    break
+        if changed:
+            raise AccessError(
+                self.env._(
+                    "%(fields)s change only by qualifying, disqualifying or reactivating: "
+                    "use the Qualify, Disqualify or Reactivate actions of the lead.",
+                    fields=format_list(self.env, changed),
+                )
+            )
 
     # ------------------------------------------------------------
     # QUALIFICATION
@@ -321,18 +420,58 @@ class CrmLead(models.Model):
         :return: one RPC-safe dict per lead, in the order of self: ``lead_id``, ``partner_id`` (company),
             ``contact_id``, ``opportunity_id``, ``sale_order_id`` (False where nothing was created or linked)
         """
-        profile = self.env["crm.qualification.profile"].browse(profile_id or [])
-        self._check_qualify(profile)
         choices = {
             "partner": create_partner,
             "contact": create_contact,
             "opportunity": create_opportunity,
             "sale_order": create_sale_order,
         }
+        profile = self._check_qualify_arguments(choices, profile_id)
+        self._check_qualify(profile)
         return self._qualify(profile=profile, choices=choices)
+
+    @api.model
+    def _check_qualify_arguments(self, choices, profile_id):
+        """Refuse with a UserError the arguments of ``qualify()`` a caller got wrong; return the profile.
+
+        ``choices`` maps each kind to its ``create_*`` argument (None, True or False); ``profile_id`` is the
+        id of a profile the user may read, or empty.
+        """
+        for kind, choice in choices.items():
+            if choice is not None and not isinstance(choice, bool):
+                raise UserError(
+                    self.env._(
+                        "create_%(kind)s must be true, false or null (the profile decides), not %(value)r.",
+                        kind=kind,
+                        value=choice,
+                    )
+                )
+        Profile = self.env["crm.qualification.profile"]
+        if profile_id is None or profile_id is False:
+            return Profile
+        if isinstance(profile_id, bool) or not isinstance(profile_id, int):
+            raise UserError(
+                self.env._(
+                    "profile_id must be the id of a qualification profile (a whole number), not %(value)r.",
+                    value=profile_id,
+                )
+            )
+        # With the user's rights: a profile of a company the user does not work for is no choice of theirs.
+        profile = Profile.search([("id", "=", profile_id)])
+        if not profile:
+            raise UserError(
+                self.env._(
+                    "The qualification profile %(id)s does not exist, is archived or belongs to another "
+                    "company: choose one of your company's profiles or leave it empty.",
+                    id=profile_id,
+                )
+            )
+        return profile
 
     def _check_qualify(self, profile=None):
         """Refuse a user's qualification of self: rights, states, an unsuitable profile, transition rules."""
+        if not self:
+            raise UserError(self.env._("Select the leads to qualify."))
         self.check_access("write")
         not_open = self.filtered(lambda lead: lead.qualification_state != "open")
         if not_open:
@@ -693,8 +832,9 @@ class CrmLead(models.Model):
                 if profile.opportunity_stage_id:
                     values["stage_id"] = profile.opportunity_stage_id.id
             by_values[tuple(sorted(values.items()))].append(lead.id)
-        for values, lead_ids in by_values.items():
-            self.browse(lead_ids).write(dict(values))
+        with self._qualification_writes():
+            for values, lead_ids in by_values.items():
+                self.browse(lead_ids).write(dict(values))
 
         by_assignment = defaultdict(list)
         for lead in self:
@@ -716,8 +856,8 @@ class CrmLead(models.Model):
             )
         )
         if leads.stakeholder_ids:
-            # The user may write the leads (checked before); their stakeholders' contacts follow them.
-            leads.sudo()._attach_stakeholders_to_company()
+            # With the user's rights: a stakeholder may be any contact, the user's own or a colleague's.
+            leads._attach_stakeholders_to_company()
 
     def _qualify_create_sale_orders(self, plans):
         """Create the draft quotations in one batch, with the values sale_crm gives a lead's quotation."""
@@ -735,7 +875,8 @@ class CrmLead(models.Model):
                 originating_lead_id=lead.id,
             )
             values_list.append(values)
-        orders = self.env["sale.order"].create(values_list)
+        with self._qualification_writes():
+            orders = self.env["sale.order"].create(values_list)
         for lead, order in zip(leads, orders, strict=True):
             plans[lead.id]["sale_order"] = order
 
@@ -771,14 +912,15 @@ class CrmLead(models.Model):
     def _qualify_opportunities_from_order(self, profile, note):
         """Mark opportunities qualified by an order: they are opportunities already, so nothing is converted
         or created; the buyer is linked by the caller."""
-        self.write(
-            {
-                "qualification_state": "qualified",
-                "qualification_profile_id": profile.id,
-                "date_qualified": fields.Datetime.now(),
-                "qualified_user_id": self.env.uid,
-            }
-        )
+        with self._qualification_writes():
+            self.write(
+                {
+                    "qualification_state": "qualified",
+                    "qualification_profile_id": profile.id,
+                    "date_qualified": fields.Datetime.now(),
+                    "qualified_user_id": self.env.uid,
+                }
+            )
         self._log_qualification_event("qualified", note=note)
 
     # ------------------------------------------------------------
@@ -819,6 +961,8 @@ class CrmLead(models.Model):
         """Raise a UserError if a record of self may not be set aside with ``reason``: nothing is changed.
 
         ``reason`` may be empty: Odoo's "Lost" does not require one."""
+        if not self:
+            raise UserError(self.env._("Select the records to disqualify or mark as lost."))
         disqualified = self.filtered(
             lambda lead: lead.date_disqualified or lead.qualification_state == "disqualified"
         )
@@ -887,19 +1031,51 @@ class CrmLead(models.Model):
         self._check_disqualify(reason, note=note, reactivate_on=reactivate_on)
         if keep_contact:
             self._keep_disqualified_contacts()
+        # Archiving deletes the planned activities (mail.activity.mixin): what the user had planned stays
+        # readable in the chatter.
+        cancelled = self._describe_planned_activities()
         self._log_qualification_event("disqualified", reason=reason, note=note)
         # The chatter note written below says all a tracking message would: no second message per record.
         records = self.with_context(mail_notrack=True)
-        for stage, stage_records in records.grouped("stage_id").items():
-            stage_records.write({"disqualified_stage_id": stage.id})
-        records.filtered(lambda lead: lead.type == "lead").write({"qualification_state": "disqualified"})
-        records.action_set_lost(
-            lost_reason_id=reason.id,
-            date_disqualified=fields.Datetime.now(),
-            disqualified_user_id=self.env.uid,
-            reactivate_on=reactivate_on or False,
-        )
-        self._message_log_batch(bodies=self._disqualification_messages(reason, note, reactivate_on))
+        with self._qualification_writes():
+            for stage, stage_records in records.grouped("stage_id").items():
+                stage_records.write({"disqualified_stage_id": stage.id})
+            records.filtered(lambda lead: lead.type == "lead").write({"qualification_state": "disqualified"})
+            records.action_set_lost(
+                lost_reason_id=reason.id,
+                date_disqualified=fields.Datetime.now(),
+                disqualified_user_id=self.env.uid,
+                reactivate_on=reactivate_on or False,
+            )
+        bodies = self._disqualification_messages(reason, note, reactivate_on)
+        for lead_id, activities in cancelled.items():
+            bodies[lead_id] += activities
+        self._message_log_batch(bodies=bodies)
+
+    def _describe_planned_activities(self):
+        """Return ``{lead_id: html}`` listing the planned activities of each record of self that has some:
+        what (type and summary), when (due date) and for whom. One query for the records without any."""
+        # A read only, of the records the user is setting aside (their write access is checked): a colleague's
+        # meeting on them is cancelled too, and is listed whatever the user may read of it.
+        activities = self.sudo().activity_ids
+        descriptions = {}
+        for lead_id, lead_activities in activities.grouped("res_id").items():
+            items = [
+                Markup("<li>%s</li>")
+                % self.env._(
+                    "%(type)s: %(summary)s, due %(date)s, for %(user)s",
+                    type=activity.activity_type_id.name or self.env._("Activity"),
+                    summary=activity.summary or activity.activity_type_id.summary or "-",
+                    date=format_date(self.env, activity.date_deadline),
+                    user=activity.user_id.name or self.env._("nobody"),
+                )
+                for activity in lead_activities.sorted("date_deadline")
+            ]
+            descriptions[lead_id] = Markup("<p>%s</p><ul>%s</ul>") % (
+                self.env._("Planned activities cancelled:"),
+                Markup().join(items),
+            )
+        return descriptions
 
     def _disqualification_messages(self, reason, note, reactivate_on):
         if reason:
@@ -959,6 +1135,8 @@ class CrmLead(models.Model):
             lead.partner_id = partner_by_lead.get(lead) or partner_by_email[lead.email_normalized]
 
     def _reactivate(self, note=False):
+        if not self:
+            raise UserError(self.env._("Select the records to reactivate."))
         self.check_access("write")
         not_disqualified = self.filtered(lambda lead: lead.active or not lead.date_disqualified)
         if not_disqualified:
@@ -1005,17 +1183,18 @@ class CrmLead(models.Model):
         records = self.with_context(mail_notrack=True)
         for reason, reason_records in records.grouped("lost_reason_id").items():
             reason_records._log_qualification_event("reactivated", reason=reason, note=note)
-        records.write(
-            {
-                "date_disqualified": False,
-                "disqualified_user_id": False,
-                "disqualified_stage_id": False,
-                "reactivate_on": False,
-            }
-        )
-        records.filtered(lambda lead: lead.qualification_state == "disqualified").write(
-            {"qualification_state": "open"}
-        )
+        with self._qualification_writes():
+            records.write(
+                {
+                    "date_disqualified": False,
+                    "disqualified_user_id": False,
+                    "disqualified_stage_id": False,
+                    "reactivate_on": False,
+                }
+            )
+            records.filtered(lambda lead: lead.qualification_state == "disqualified").write(
+                {"qualification_state": "open"}
+            )
         body = Markup("<p>%s</p>") % self.env._("Reactivated.")
         if note:
             body += plaintext2html(note)
@@ -1044,7 +1223,9 @@ class CrmLead(models.Model):
         """Scheduled action: reactivate the disqualified records whose reactivation date has come.
 
         Works in batches of ``batch_size`` and commits after each (except while tests run), so a crash resumes
-        where it stopped: a reactivated record no longer matches. Returns the number of records reactivated.
+        where it stopped: a reactivated record no longer matches. A record that cannot be reactivated holds
+        no other back: it keeps its date (the next run tries again), and its team leader gets an activity
+        saying why. Returns a ``ReactivationRun``: how many were reactivated, and which failed and why.
         """
         testing = (
             odoo_module.current_test
@@ -1052,7 +1233,15 @@ class CrmLead(models.Model):
             or self.env.registry.in_test_mode()
         )
         auto_commit = not testing
-        return self._reactivate_due_leads(batch_size=batch_size, auto_commit=auto_commit)
+        run = self._reactivate_due_leads(batch_size=batch_size, auto_commit=auto_commit)
+        if run.failed:
+            _logger.warning(
+                "Scheduled reactivation: %s records reactivated, %s could not be: %s",
+                run.reactivated,
+                len(run.failed),
+                run.failed,
+            )
+        return run
 
     @api.model
     def _reactivate_due_leads(self, batch_size=500, auto_commit=False):
@@ -1063,18 +1252,77 @@ class CrmLead(models.Model):
         ]
         Lead = self.with_context(active_test=False)
         remaining = Lead.search_count(domain)
-        done = 0
+        run = ReactivationRun()
         note = self.env._("Reactivated on schedule: its reactivation date has come.")
-        while leads := Lead.search(domain, limit=batch_size, order="reactivate_on, id"):
-            leads._reactivate(note=note)
-            done += len(leads)
+        while leads := Lead.search(
+            [*domain, ("id", "not in", list(run.failed))], limit=batch_size, order="reactivate_on, id"
+        ):
+            failed = leads._reactivate_isolating_failures(note)
+            if failed:
+                self.browse(failed)._report_failed_reactivations(failed)
+            run.failed.update(failed)
+            run.reactivated += len(leads) - len(failed)
             remaining = max(remaining - len(leads), 0)
-            self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+            self.env["ir.cron"]._notify_progress(done=run.reactivated + len(run.failed), remaining=remaining)
             if auto_commit:
                 self.env.cr.commit()  # pylint: disable=invalid-commit
             # A long run would otherwise keep every reactivated record in the cache.
             self.env.invalidate_all()
-        return done
+        return run
+
+    def _reactivate_isolating_failures(self, note):
+        """Reactivate self in a savepoint; when that fails, each half in its own, down to the records that
+        fail on their own. Returns ``{lead_id: why}`` for those. One savepoint when nothing fails; a clash
+        with a concurrent transaction is no failure of a record and propagates (the job is retried)."""
+        try:
+            with self.env.cr.savepoint():
+                self._reactivate(note=note)
+            return {}
+        except Exception as error:
+            if is_concurrency_error(error):
+                raise
+            if len(self) == 1:
+                _logger.info("Scheduled reactivation of lead %s failed", self.id, exc_info=True)
+                message = error.args[0] if isinstance(error, UserError) and error.args else repr(error)
+                return {self.id: str(message)}
+        half = len(self) // 2
+        return {
+            **self[:half]._reactivate_isolating_failures(note),
+            **self[half:]._reactivate_isolating_failures(note),
+        }
+
+    def _report_failed_reactivations(self, failed):
+        """Ask the team leader (else the salesperson) of each record of self to look at why its scheduled
+        reactivation failed (``failed``: ``{lead_id: why}``), once: later runs do not repeat the activity."""
+        todo = self.env.ref("mail.mail_activity_data_todo")
+        summary = self.env._("Scheduled reactivation failed")
+        already_told = self.env["mail.activity"].search(
+            [
+                ("res_model", "=", self._name),
+                ("res_id", "in", self.ids),
+                ("activity_type_id", "=", todo.id),
+                ("summary", "=", summary),
+            ]
+        )
+        for lead in self.filtered(lambda lead: lead.id not in already_told.mapped("res_id")):
+            try:
+                with self.env.cr.savepoint():
+                    lead.with_context(mail_activity_quick_update=True).activity_schedule(
+                        "mail.mail_activity_data_todo",
+                        summary=summary,
+                        note=self.env._(
+                            "The record could not be reactivated on its date: %(why)s "
+                            "Fix what is said, then reactivate it by hand (or let the next run do it).",
+                            why=failed[lead.id],
+                        ),
+                        user_id=(lead.team_id.user_id or lead.user_id).id or SUPERUSER_ID,
+                    )
+            except Exception as error:
+                if is_concurrency_error(error):
+                    raise
+                _logger.warning(
+                    "Could not tell about the failed reactivation of lead %s", lead.id, exc_info=True
+                )
 
     # ------------------------------------------------------------
     # TRANSITION RULES
@@ -1082,6 +1330,7 @@ class CrmLead(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        self._check_qualification_fields_unchanged(vals_list)
         # Creating a record directly in a stage (import, quick create in a kanban column) moves it into
         # that stage: the rules "from any stage" apply; rules from given stages cannot, there is none.
         with self.env.cr.savepoint():
@@ -1092,6 +1341,7 @@ class CrmLead(models.Model):
         return leads
 
     def write(self, vals):
+        self._check_qualification_fields_unchanged([vals])
         if not vals.get("stage_id"):
             return super().write(vals)
         moving = (self - self._get_transition_rules_skipped()).filtered(
@@ -1114,10 +1364,14 @@ class CrmLead(models.Model):
         The result is a list of ``{"rule_id", "rule", "requirement_id", "requirement", "met"}`` dicts (ids,
         names and booleans only), ordered by rule then requirement; empty when no rule applies.
         """
-        self.ensure_one()
-        if not stage_id or stage_id == self.stage_id.id:
+        if len(self) != 1:
+            raise UserError(self.env._("check_transition checks one record at a time: give one id."))
+        if stage_id is False or stage_id is None:
             return []
-        rules = self.env["crm.transition.rule"]._get_candidate_rules("stage", [stage_id])
+        stage = self._get_stage_argument(stage_id)
+        if stage == self.stage_id:
+            return []
+        rules = self.env["crm.transition.rule"]._get_candidate_rules("stage", stage.ids)
         verdicts = rules._evaluate_moves(
             self, {self.id: self.stage_id.id}, {self.id: self.date_last_stage_update}
         )
@@ -1147,14 +1401,14 @@ class CrmLead(models.Model):
                     "Complete the requirements or ask a sales manager."
                 )
             )
-        reason = (reason or "").strip()
+        reason = reason.strip() if isinstance(reason, str) else ""
         if not reason:
             raise UserError(
                 self.env._("Say why the requirements of the transition are skipped: the reason is mandatory.")
             )
-        stage = self.env["crm.stage"].browse(stage_id).exists()
-        if not stage:
-            raise UserError(self.env._("The stage to force the records into does not exist anymore."))
+        stage = self._get_stage_argument(stage_id)
+        if not self:
+            raise UserError(self.env._("Select the records to move."))
         moving = self.filtered(lambda lead: lead.stage_id != stage)
         if not moving:
             return True
@@ -1196,13 +1450,33 @@ class CrmLead(models.Model):
     def action_open_transition(self, rule_id):
         """Open the popup of transition rule ``rule_id`` for this record."""
         self.ensure_one()
-        rule = self.env["crm.transition.rule"].browse(rule_id).exists()
-        if rule not in self.transition_rule_ids:
+        rule = self.env["crm.transition.rule"]
+        if isinstance(rule_id, int) and not isinstance(rule_id, bool):
+            rule = rule.browse(rule_id).exists()
+        if not rule or rule not in self.transition_rule_ids:
             raise UserError(
                 self.env._("This transition is not available for this record anymore: reload the page.")
             )
         wizard = self.env["crm.lead.transition"].create({"lead_id": self.id, "rule_id": rule.id})
         return wizard._action_reopen()
+
+    @api.model
+    def _get_stage_argument(self, stage_id):
+        """The stage ``stage_id`` an RPC caller gave, or a UserError saying what is wrong with it."""
+        if isinstance(stage_id, bool) or not isinstance(stage_id, int):
+            raise UserError(
+                self.env._(
+                    "The stage must be given by its id (a whole number), not %(value)r.", value=stage_id
+                )
+            )
+        stage = self.env["crm.stage"].browse(stage_id).exists()
+        if not stage:
+            raise UserError(
+                self.env._(
+                    "The stage %(id)s does not exist (anymore): reload and choose another.", id=stage_id
+                )
+            )
+        return stage
 
     @contextmanager
     def _transition_rules_skipped(self):
@@ -1326,26 +1600,57 @@ class CrmLead(models.Model):
         every stakeholder contact without a parent company gets that company as parent. Contacts that
         already belong to a company are left alone; the stakeholder lines stay on the lead. When one
         contact is a stakeholder of several leads of self with different companies, the first lead of self
-        wins. Runs with the caller's rights, one write per company. Returns the contacts attached.
+        wins. Runs with the caller's rights, one write per company: a contact the user may not write is left
+        as it was, and the lead's chatter says so. Returns the contacts attached.
         """
+        Partner = self.env["res.partner"]
+        free_contacts = self.stakeholder_ids.partner_id.filtered(
+            lambda partner: not partner.parent_id and not partner.is_company
+        )
+        # Checked once for all the leads: the cost does not grow with them.
+        writable = self._filter_attachable_contacts(free_contacts)
         contacts_by_company = {}
-        attached = self.env["res.partner"]
+        attached = Partner
+        left_alone = {}
         for lead in self:
             company = lead.partner_id.commercial_partner_id
             if not company.is_company:
                 continue
-            contacts = (
-                lead.stakeholder_ids.partner_id.filtered(
-                    lambda partner: not partner.parent_id and not partner.is_company
-                )
-                - attached
-            )
+            contacts = (lead.stakeholder_ids.partner_id & free_contacts) - attached
+            if contacts - writable:
+                left_alone[lead.id] = contacts - writable
+            contacts &= writable
             if contacts:
-                contacts_by_company[company] = contacts_by_company.get(company, attached.browse()) | contacts
+                contacts_by_company[company] = contacts_by_company.get(company, Partner) | contacts
                 attached |= contacts
         for company, contacts in contacts_by_company.items():
             contacts.write({"parent_id": company.id})
+        if left_alone:
+            self.browse(left_alone)._message_log_batch(
+                bodies={
+                    lead_id: Markup("<p>%s</p>")
+                    % self.env._(
+                        "Stakeholders left as they were (not yours to edit): %(contacts)s.",
+                        contacts=format_list(self.env, contacts.mapped("display_name")),
+                    )
+                    for lead_id, contacts in left_alone.items()
+                }
+            )
         return attached
+
+    @api.model
+    def _filter_attachable_contacts(self, contacts):
+        """The contacts of ``contacts`` the user may give a company (write), checked without writing."""
+        writable = contacts._filtered_access("write")
+        if self.env.su or not self.env["res.users"].has_access("write"):
+            # Odoo lets only user administrators write the contact of another internal user (see
+            # res.partner.write); the system's own flows do not move a colleague's contact either.
+            writable = writable.filtered(
+                lambda partner: (
+                    not any(user._is_internal() and user != self.env.user for user in partner.user_ids)
+                )
+            )
+        return writable
 
     def _merge_get_fields_specific(self):
         fields_specific = super()._merge_get_fields_specific()

@@ -1,4 +1,11 @@
-from odoo import fields, models
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+# Ten years: beyond, a reactivation date means "never", which 0 says; and a date computed from a delay of
+# millions of days would overflow Python's dates in every Disqualify and Lost dialog offering the reason.
+MAX_REACTIVATE_AFTER_DAYS = 3650
 
 
 class CrmLostReason(models.Model):
@@ -44,3 +51,25 @@ class CrmLostReason(models.Model):
             "The reactivation delay of a reason cannot be negative.",
         ),
     ]
+
+    @api.constrains("reactivate_after_days")
+    def _check_reactivate_after_days(self):
+        for reason in self:
+            if not 0 <= reason.reactivate_after_days <= MAX_REACTIVATE_AFTER_DAYS:
+                raise ValidationError(
+                    self.env._(
+                        'The reason "%(reason)s" reactivates after %(days)s days: choose between 0 (never by '
+                        "itself) and %(max)s days.",
+                        reason=reason.name,
+                        days=reason.reactivate_after_days,
+                        max=MAX_REACTIVATE_AFTER_DAYS,
+                    )
+                )
+
+    def _get_reactivation_date(self, today):
+        """The reactivation date the Disqualify and Lost dialogs propose with this reason (or none) from
+        ``today``: False when it never reactivates (or holds a delay saved before the bound, out of range)."""
+        days = self.reactivate_after_days
+        if not 0 < days <= MAX_REACTIVATE_AFTER_DAYS:
+            return False
+        return today + timedelta(days=days)

@@ -140,6 +140,8 @@ class CrmTransitionRequirement(models.Model):
         never was in one). Queries: at most one grouped read per kind present in self, whatever the number
         of leads.
         """
+        # Reads only, as the superuser: a requirement is judged on all the record's work (a colleague's call,
+        # a manager's note), not on the part the moving user may read, and every user must get one verdict.
         leads = leads.sudo().with_context(active_test=False, prefetch_fields=False)
         met = {}
         for kind, requirements in self.sudo().grouped("kind").items():
@@ -188,6 +190,7 @@ class CrmTransitionRequirement(models.Model):
         # Marking an activity done posts a message carrying its type: that message is the durable trace.
         groups = (
             self.env["mail.message"]
+            # A read of every user's records: see _evaluate.
             .sudo()
             ._read_group(
                 [
@@ -216,6 +219,7 @@ class CrmTransitionRequirement(models.Model):
     def _evaluate_activity_planned(self, leads, stage_entry):
         groups = (
             self.env["mail.activity"]
+            # A read of every user's records: see _evaluate.
             .sudo()
             ._read_group(
                 [
@@ -237,6 +241,7 @@ class CrmTransitionRequirement(models.Model):
     def _evaluate_note(self, leads, stage_entry):
         groups = (
             self.env["mail.message"]
+            # A read of every user's records: see _evaluate.
             .sudo()
             ._read_group(
                 [
@@ -263,6 +268,7 @@ class CrmTransitionRequirement(models.Model):
     def _evaluate_attachment(self, leads, stage_entry):
         groups = (
             self.env["ir.attachment"]
+            # A read of every user's records: see _evaluate.
             .sudo()
             ._read_group(
                 [("res_model", "=", "crm.lead"), ("res_id", "in", leads.ids)],
@@ -277,6 +283,7 @@ class CrmTransitionRequirement(models.Model):
         counts = defaultdict(int)  # (lead id, role id) -> stakeholders
         for lead, role, count in (
             self.env["crm.lead.stakeholder"]
+            # A read of every user's records: see _evaluate.
             .sudo()
             ._read_group(
                 [("lead_id", "in", leads.ids)], groupby=["lead_id", "role_id"], aggregates=["__count"]
@@ -300,6 +307,7 @@ class CrmTransitionRequirement(models.Model):
     def _evaluate_competitor(self, leads, stage_entry):
         groups = (
             self.env["crm.lead.competitor"]
+            # A read of every user's records: see _evaluate.
             .sudo()
             ._read_group([("lead_id", "in", leads.ids)], groupby=["lead_id"])
         )

@@ -190,6 +190,7 @@ class CrmTransitionRule(models.Model):
             for lead in leads
         ]
         ids_by_rule = {}
+        # Reads only: a rule binds every user, including those who may not read its configuration.
         for rule in self.sudo():
             applies = rule._scope_filter()
             rule_ids = {lead_id for lead_id, *values in scope if applies(*values)}
@@ -239,6 +240,7 @@ class CrmTransitionRule(models.Model):
             domain.append(("to_stage_id", "in", list(to_stage_ids)))
         if from_any_only:
             domain.append(("from_stage_ids", "=", False))
+        # Every rule binds every user: whether the user may read the rule's configuration does not matter.
         return self.sudo().search(domain)
 
     def _get_blocked_leads(self):

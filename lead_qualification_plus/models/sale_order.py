@@ -2,9 +2,11 @@ import logging
 
 from markupsafe import Markup
 
-from odoo import SUPERUSER_ID, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo import SUPERUSER_ID, api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
+
+from .crm_lead import is_concurrency_error, qualification_writes_allowed
 
 _logger = logging.getLogger(__name__)
 
@@ -29,6 +31,19 @@ class SaleOrder(models.Model):
     # CRUD
     # ------------------------------------------------------------
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        if any(vals.get("originating_lead_id") for vals in vals_list):
+            self._check_originating_lead_written()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if "originating_lead_id" in vals and any(
+            order.originating_lead_id.id != (vals["originating_lead_id"] or False) for order in self
+        ):
+            self._check_originating_lead_written()
+        return super().write(vals)
+
     def _action_confirm(self):
         result = super()._action_confirm()
         self._qualify_buyer_leads()
@@ -37,6 +52,17 @@ class SaleOrder(models.Model):
     # ------------------------------------------------------------
     # BUSINESS
     # ------------------------------------------------------------
+
+    def _check_originating_lead_written(self):
+        """The qualification report counts a lead's customers by the orders it originated: only qualifying
+        (and the order that qualifies a lead) sets it, whoever the caller."""
+        if not qualification_writes_allowed():
+            raise AccessError(
+                self.env._(
+                    "The originating lead of an order is set only by qualifying the lead or by the order "
+                    "that qualifies it."
+                )
+            )
 
     def _is_lead_qualifying_order(self):
         """Whether confirming the order qualifies its buyer's open leads.
@@ -184,7 +210,11 @@ class SaleOrder(models.Model):
 
     def _qualify_leads_for_order(self, leads):
         """Qualify ``leads`` for this order in a savepoint; a failure leaves the order confirmed, is logged
-        and asks the leads' salespeople to qualify by hand."""
+        and asks the leads' salespeople to qualify by hand.
+
+        A clash with a concurrent transaction (another order of the buyer confirmed at the same moment) is no
+        failure: it propagates, so that Odoo retries the whole confirmation, which then sees the lead as the
+        other transaction left it (qualified: the order is only linked)."""
         self.ensure_one()
         try:
             # The purchase is the evidence: no transition rule (to qualify, or to the won stage) may hold
@@ -192,6 +222,8 @@ class SaleOrder(models.Model):
             with self.env.cr.savepoint(), leads._transition_rules_skipped():
                 self._qualify_leads_as_buyer(leads)
         except Exception as error:
+            if is_concurrency_error(error):
+                raise
             _logger.exception("Order %s could not qualify the leads %s", self.name, leads.ids)
             self._schedule_manual_qualification(leads, error)
 
@@ -239,7 +271,8 @@ class SaleOrder(models.Model):
             source = leads.filtered(fname)[:1]
             if not self[fname] and source:
                 values[fname] = source[fname].id
-        self.write(values)
+        with leads._qualification_writes():
+            self.write(values)
 
     def _win_opportunities(self, opportunities):
         """Set the opportunities won with the order's untaxed amount (a profile option)."""
@@ -269,7 +302,9 @@ class SaleOrder(models.Model):
                         note=note,
                         user_id=user.id or SUPERUSER_ID,
                     )
-        except Exception:
+        except Exception as error:
+            if is_concurrency_error(error):
+                raise
             _logger.exception(
                 "Order %s could not schedule the manual qualification of %s", self.name, leads.ids
             )

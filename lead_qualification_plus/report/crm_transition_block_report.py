@@ -4,8 +4,15 @@ from contextlib import contextmanager
 
 import odoo
 from odoo import api, fields, models
+from odoo.tools import SQL
 
 _logger = logging.getLogger(__name__)
+
+# How long the log's own cursor waits for a lock, and for any statement, before giving up the log: the refused
+# transaction may itself hold a lock on crm_lead (a module install, a custom field created in the same
+# transaction), which the log's cursor would otherwise wait for forever, and the user with it.
+BLOCK_LOG_LOCK_TIMEOUT = "2s"
+BLOCK_LOG_STATEMENT_TIMEOUT = "10s"
 
 
 class CrmTransitionBlockReport(models.Model):
@@ -102,23 +109,32 @@ class CrmTransitionBlockReport(models.Model):
         """
         if not blocked:
             return
+        # Reads the refused records and rules for the log: the rules' configuration is no salesperson's read.
         values = self.sudo()._prepare_block_values(blocked)
         try:
             with self._block_log_cursor() as cr:
+                # Users never write the log (read-only to them); its rows hold what the refusal saw, ids and
+                # dates, nothing the user typed.
                 self._create_blocks_in(self.env(cr=cr, su=True), values)
         except Exception:
             _logger.warning("Could not log the transition blocks %s", values, exc_info=True)
 
+    @contextmanager
     def _block_log_cursor(self):
         """A cursor of its own for the log, committed on leaving the block, whatever the refused
-        transaction becomes.
+        transaction becomes; its waits are bounded (BLOCK_LOG_LOCK_TIMEOUT), past which it raises.
 
         Tests run in one transaction that is never committed: there the log goes in that transaction
         (the records it refers to exist only there), in a savepoint so that a failure leaves it usable.
         """
         if self._in_tests():
-            return self._test_cursor()
-        return self.env.registry.cursor()
+            with self._test_cursor() as cr:
+                yield cr
+            return
+        with self.env.registry.cursor() as cr:
+            cr.execute(SQL("SET LOCAL lock_timeout = %s", BLOCK_LOG_LOCK_TIMEOUT))
+            cr.execute(SQL("SET LOCAL statement_timeout = %s", BLOCK_LOG_STATEMENT_TIMEOUT))
+            yield cr
 
     @api.model
     def _in_tests(self):

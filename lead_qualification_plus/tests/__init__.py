@@ -20,3 +20,6 @@ from . import test_qualify_ui
 from . import test_order_qualification
 from . import test_transition_stakeholders
 from . import test_lead_domain
+from . import test_qualification_guard
+from . import test_api_validation
+from . import test_faults

@@ -4,7 +4,7 @@ from odoo import fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
-from .common import LeadQualificationCommon
+from .common import LeadQualificationCommon, set_qualification_fields
 
 
 class DisqualifyCommon(LeadQualificationCommon):
@@ -138,7 +138,7 @@ class TestDisqualify(DisqualifyCommon):
 
     def test_refused_qualified(self):
         lead = self._create_leads()
-        lead.qualification_state = "qualified"
+        set_qualification_fields(lead, {"qualification_state": "qualified"})
         with self.assertRaisesRegex(UserError, "qualified lead cannot be disqualified"):
             self._disqualify(lead)
         self.assertTrue(lead.active)
@@ -171,7 +171,7 @@ class TestDisqualify(DisqualifyCommon):
 
     def test_mass_run_is_all_or_nothing(self):
         leads = self._create_leads(3)
-        leads[1].qualification_state = "qualified"
+        set_qualification_fields(leads[1], {"qualification_state": "qualified"})
         with self.assertRaises(UserError):
             self._disqualify(leads)
         self.assertTrue(all(leads.mapped("active")))

@@ -3,6 +3,7 @@ from datetime import timedelta
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
+from .common import set_qualification_fields
 from .test_disqualify import DisqualifyCommon
 
 
@@ -21,7 +22,7 @@ class TestLostOpportunity(DisqualifyCommon):
 
     def test_lose_opportunity_with_reason_note_and_date(self):
         opportunity = self._create_leads(type="opportunity", stage_id=self.stage_qualified.id)
-        opportunity.qualification_state = "qualified"
+        set_qualification_fields(opportunity, {"qualification_state": "qualified"})
         stock = self.env.ref("crm.lost_reason_3")
         wizard = self._lost_wizard(
             opportunity, user=self.user_salesman, lost_reason_id=stock.id, lost_feedback="<p>Back in May</p>"

@@ -1,7 +1,7 @@
 from odoo import Command
 from odoo.exceptions import ValidationError
 
-from .common import LeadQualificationCommon
+from .common import LeadQualificationCommon, set_qualification_fields
 
 
 class OrderQualificationCommon(LeadQualificationCommon):
@@ -207,7 +207,7 @@ class TestOrderQualification(OrderQualificationCommon):
 
     def test_closed_leads_are_left_alone(self):
         disqualified = self._create_leads(partner_id=self.buyer.id)
-        disqualified.write({"qualification_state": "disqualified", "active": False})
+        set_qualification_fields(disqualified, {"qualification_state": "disqualified", "active": False})
         self._confirm()
         self.assertFalse(disqualified.qualification_event_ids)
 

@@ -3,7 +3,7 @@ from odoo.addons.mail.tests.common import mail_new_test_user
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
-from .common import LeadQualificationCommon
+from .common import LeadQualificationCommon, set_qualification_fields
 
 KINDS = ("partner", "contact", "opportunity", "sale_order")
 
@@ -294,8 +294,8 @@ class TestQualifyRefusals(TestQualifyCommon):
 
     def test_refuse_qualified_and_disqualified(self):
         leads = self._create_leads(3)
-        leads[1].qualification_state = "qualified"
-        leads[2].qualification_state = "disqualified"
+        set_qualification_fields(leads[1], {"qualification_state": "qualified"})
+        set_qualification_fields(leads[2], {"qualification_state": "disqualified"})
         partners, orders = self.Partner.search_count([]), self.env["sale.order"].search_count([])
         with self.assertRaises(UserError) as caught:
             self._qualify(leads)

@@ -1,6 +1,6 @@
 from odoo.tests import HttpCase, tagged
 
-from .common import LeadQualificationCommon
+from .common import LeadQualificationCommon, set_qualification_fields
 
 
 @tagged("post_install", "-at_install")
@@ -10,5 +10,5 @@ class TestUiQualificationReport(HttpCase, LeadQualificationCommon):
         graph and shows it as a pie."""
         source = self.env["utm.source"].create({"name": "LQP Tour source"})
         leads = self._create_leads(3, source_id=source.id)
-        leads[0].qualification_state = "qualified"
+        set_qualification_fields(leads[0], {"qualification_state": "qualified"})
         self.start_tour("/odoo", "lqp_qualification_report", login=self.user_manager.login)

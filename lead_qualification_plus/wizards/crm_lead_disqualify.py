@@ -1,5 +1,3 @@
-from datetime import timedelta
-
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
@@ -36,8 +34,7 @@ class CrmLeadDisqualify(models.TransientModel):
     def _compute_reactivate_on(self):
         today = fields.Date.context_today(self)
         for wizard in self:
-            days = wizard.reason_id.reactivate_after_days
-            wizard.reactivate_on = today + timedelta(days=days) if days else False
+            wizard.reactivate_on = wizard.reason_id._get_reactivation_date(today)
 
     def action_disqualify(self):
         """Disqualify ``lead_ids`` with the reason, note and reactivation date of the wizard, all or nothing.

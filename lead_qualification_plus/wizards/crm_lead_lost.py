@@ -1,5 +1,3 @@
-from datetime import timedelta
-
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import html2plaintext, is_html_empty
@@ -34,8 +32,7 @@ class CrmLeadLost(models.TransientModel):
     def _compute_reactivate_on(self):
         today = fields.Date.context_today(self)
         for wizard in self:
-            days = wizard.lost_reason_id.reactivate_after_days
-            wizard.reactivate_on = today + timedelta(days=days) if days else False
+            wizard.reactivate_on = wizard.lost_reason_id._get_reactivation_date(today)
 
     def action_lost_reason_apply(self):
         """Mark ``lead_ids`` as lost with the reason, all or nothing, and keep the history.
