@@ -155,8 +155,14 @@ class TestTransitionTour(HttpCase, TransitionRuleCommon):
         self._create_rule(
             [
                 {"name": "Job position known", "kind": "field", "field_id": self.field_function.id},
-                {"name": "Call the customer", "kind": "activity_done", "activity_type_id": self.type_call.id},
+                {
+                    # A long name: it must be read in full, not cut to "Call the ...".
+                    "name": "Call the customer, and note what they need for the new floor",
+                    "kind": "activity_done",
+                    "activity_type_id": self.type_call.id,
+                },
                 {"name": "Tagged", "kind": "field", "field_id": self.field_tags.id},
+                {"name": "Summary noted", "kind": "note"},
             ],
             guidance="<p>Ask who decides.</p>",
         )
@@ -166,6 +172,15 @@ class TestTransitionTour(HttpCase, TransitionRuleCommon):
         self.assertEqual(lead.stage_id, self.stage_contacted)
         self.assertEqual(lead.function, "Chief Buyer")
         self.assertEqual(lead.tag_ids, tag)
+        done = lead.message_ids.filtered(lambda message: message.mail_activity_type_id == self.type_call)
+        self.assertIn("Wants 40 desks before March", done.body)
+
+
+@tagged("post_install", "-at_install")
+class TestTransitionTourNarrow(TestTransitionTour):
+    """The same checklist on a 1024 px wide screen: nothing to scroll sideways, nothing cut."""
+
+    browser_size = "1024x768"
 
 
 @tagged("post_install", "-at_install")
