@@ -196,8 +196,14 @@ class CrmLead(models.Model):
                 lead.type == "lead" and lead.active and lead.qualification_state == "open",
             )
         ).items():
-            moves = ["&", "&", ("target", "=", "stage"), ("to_stage_id", "!=", False), ("to_stage_id", "!=", stage.id)]
-            # A rule gating the qualification gets a button too: its checklist is the way to the Qualify wizard.
+            moves = [
+                "&",
+                "&",
+                ("target", "=", "stage"),
+                ("to_stage_id", "!=", False),
+                ("to_stage_id", "!=", stage.id),
+            ]
+            # A rule gating the qualification gets a button too: its checklist leads to the Qualify wizard.
             if qualifiable:
                 moves = ["|", ("target", "=", "qualify"), *moves]
             domain = [

@@ -6,7 +6,7 @@ from odoo.exceptions import ValidationError
 from odoo.tools import html2plaintext, is_html_empty
 
 # The first paragraph of the message of a done activity ("Call done: summary"), before the user's text.
-_ACTIVITY_DONE_HEADER = re.compile(r"^\s*<div>\s*<p>.*?</p>", re.DOTALL)
+_ACTIVITY_DONE_HEADER = re.compile(r"^\s*(?:<div>\s*)?<p>.*?</p>", re.DOTALL)
 
 
 class CrmTransitionRequirement(models.Model):

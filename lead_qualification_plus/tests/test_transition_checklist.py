@@ -78,7 +78,7 @@ class TestTransitionChecklist(TransitionRuleCommon):
         scheduler = (
             self.env["mail.activity.schedule"]
             .with_user(self.user_salesman)
-            .with_context(action["context"])
+            .with_context(**action["context"])
             .create({})
         )
         scheduler.action_schedule_activities_done()

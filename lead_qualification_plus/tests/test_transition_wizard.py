@@ -196,3 +196,15 @@ class TestTransitionKanbanTour(HttpCase, TransitionRuleCommon):
         )
         self.start_tour("/odoo", "lqp_transition_kanban", login=self.user_salesman.login)
         self.assertEqual(lead.stage_id, self.stage_new)
+
+
+@tagged("post_install", "-at_install")
+class TestTransitionStatusbarTour(HttpCase, TransitionRuleCommon):
+    def test_statusbar_click_on_blocked_stage(self):
+        """A refused status-bar click says what is missing and leaves the form on its saved stage, clean."""
+        self._create_rule(
+            [{"name": "Call the customer", "kind": "activity_done", "activity_type_id": self.type_call.id}]
+        )
+        lead = self._create_leads(name="Tour statusbar opportunity", type="opportunity")
+        self.start_tour("/odoo", "lqp_transition_statusbar", login=self.user_salesman.login)
+        self.assertEqual(lead.stage_id, self.stage_new)

@@ -93,7 +93,7 @@ registry.category("web_tour.tours").add("lqp_transition_popup", {
             run: "click",
         },
         {
-            trigger: ".modal .o_form_view button[name='action_schedule_activities_done']",
+            trigger: ".modal .modal-footer button[name='action_schedule_activities_done']",
             content: "Odoo's activity dialog carries the summary; mark the call done there",
             run() {
                 const note = document.querySelector(".modal .o_form_view [name='note']");
