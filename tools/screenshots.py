@@ -29,7 +29,7 @@ MODULE = "lead_qualification_plus"
 # Reports: every window action of the addon whose XML id says report, these first.
 REPORTS = ["crm_qualification_report_action", "crm_transition_block_report_action"]
 
-SETTLE_MS = 700  # animations and late renders after the awaited element shows
+SETTLE_MS = 1200  # animations and late renders after the awaited element shows
 
 
 class Session:
@@ -77,7 +77,8 @@ class Session:
 
     def wait(self, selector):
         self.page.wait_for_selector(selector, state="visible")
-        self.page.wait_for_load_state("networkidle")
+        # Odoo's bus keeps a connection open: wait for the web client's own loading indicator instead.
+        self.page.wait_for_selector(".o_loading_indicator", state="detached")
         self.page.wait_for_timeout(SETTLE_MS)
 
     def shot(self, name):

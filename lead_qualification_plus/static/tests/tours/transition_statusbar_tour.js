@@ -39,7 +39,7 @@ registry.category("web_tour.tours").add("lqp_transition_statusbar", {
             content: "The form is back on the saved stage",
         },
         {
-            trigger: ".o_form_status_indicator_buttons.invisible",
+            trigger: ".o_form_status_indicator_buttons.invisible:not(:visible)",
             content: "Nothing left unsaved: the refused stage is not pending",
         },
     ],
