@@ -104,12 +104,15 @@ def report_actions(admin):
 def take(args):
     failures = []
 
-    def attempt(label, function):
+    def attempt(label, function, session):
+        # One screen failing must not hide the others.
         try:
             function()
         except Exception as error:
             failures.append(label)
             print(f"  {label}: FAILED ({error})", file=sys.stderr)
+            # What the page showed instead, to see why.
+            session.shot("failed_" + label.replace(" ", "_"))
 
     size = (args.width, args.height)
     with sync_playwright() as playwright:
@@ -142,7 +145,7 @@ def take(args):
 
         def transition_refused():
             salesman.goto(f"/odoo/action-crm.crm_lead_action_pipeline/{blocked_id}", ".o_statusbar_status")
-            salesman.page.click(f".o_statusbar_status button:text-is('{BLOCKED_STAGE}')")
+            salesman.page.click(f".o_statusbar_status button.o_arrow_button:has-text('{BLOCKED_STAGE}')")
             salesman.wait(".modal .o_lqp_transition_blocked")
             salesman.shot("transition_refused")
             salesman.page.click(".modal .modal-footer button:has-text('Close')")
@@ -156,7 +159,7 @@ def take(args):
 
         def disqualify():
             salesman.goto(f"/odoo/action-crm.crm_lead_all_leads/{qualify_id}", ".o_form_statusbar")
-            salesman.page.click(".o_form_statusbar button:text-is('Disqualify')")
+            salesman.page.click(".o_form_statusbar button:has-text('Disqualify')")
             salesman.wait(".modal .o_form_view")
             salesman.shot("disqualify")
             salesman.page.keyboard.press("Escape")
@@ -169,7 +172,7 @@ def take(args):
             ("qualify", qualify),
             ("disqualify", disqualify),
         ]:
-            attempt(label, function)
+            attempt(label, function, salesman)
         salesman.close()
 
         manager = Session(browser, args, "lqp_manager", size)
@@ -191,10 +194,10 @@ def take(args):
             )
             manager.shot(name.removesuffix("_action"))
 
-        attempt("rule form", rule_form)
-        attempt("profile form", profile_form)
+        attempt("rule form", rule_form, manager)
+        attempt("profile form", profile_form, manager)
         for name in reports:
-            attempt(name, lambda name=name: report(name))
+            attempt(name, lambda name=name: report(name), manager)
         manager.close()
         browser.close()
     return failures
