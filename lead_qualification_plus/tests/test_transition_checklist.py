@@ -114,8 +114,9 @@ class TestTransitionChecklist(TransitionRuleCommon):
         wizard.force_reason = "Customer called us, urgent order"
         wizard.action_force()
         self.assertEqual(lead.stage_id, self.stage_contacted)
-        self.assertIn("Customer called us, urgent order", lead.message_ids[0].body)
-        self.assertIn("Job position known", lead.message_ids[0].body)
+        chatter = " ".join(lead.message_ids.mapped("body"))
+        self.assertIn("Customer called us, urgent order", chatter)
+        self.assertIn("Job position known", chatter)
 
     def test_salesperson_cannot_force(self):
         lead = self._create_leads(function=False)

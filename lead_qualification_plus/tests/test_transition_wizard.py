@@ -208,3 +208,16 @@ class TestTransitionStatusbarTour(HttpCase, TransitionRuleCommon):
         lead = self._create_leads(name="Tour statusbar opportunity", type="opportunity")
         self.start_tour("/odoo", "lqp_transition_statusbar", login=self.user_salesman.login)
         self.assertEqual(lead.stage_id, self.stage_new)
+
+
+@tagged("post_install", "-at_install")
+class TestTransitionForceTour(HttpCase, TransitionRuleCommon):
+    def test_manager_forces_from_the_checklist(self):
+        """A sales manager forces the move from the checklist with a reason, posted in the chatter."""
+        self._create_rule(
+            [{"name": "Call the customer", "kind": "activity_done", "activity_type_id": self.type_call.id}]
+        )
+        lead = self._create_leads(name="Tour forced lead", user_id=self.user_manager.id)
+        self.start_tour("/odoo", "lqp_transition_force", login=self.user_manager.login)
+        self.assertEqual(lead.stage_id, self.stage_contacted)
+        self.assertIn("The customer called us: urgent order", " ".join(lead.message_ids.mapped("body")))
