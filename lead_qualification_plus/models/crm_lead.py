@@ -61,6 +61,23 @@ class ReactivationRun:
     failed: dict = dataclass_field(default_factory=dict)
 
 
+class TransitionBlockedError(ValidationError):
+    """A transition rule refuses a move: the web client offers the refused rule's checklist.
+
+    Its ``context`` (sent to the web client with the error) names the first refused record and rule."""
+
+    def __init__(self, message, lead, rule):
+        super().__init__(message)
+        self.context = {
+            "lqp_transition_blocked": {
+                "lead_id": lead.id,
+                "rule_id": rule.id,
+                "rule": rule.name,
+                "target": rule.target,
+            }
+        }
+
+
 class CrmLead(models.Model):
     _inherit = "crm.lead"
 
@@ -137,7 +154,8 @@ class CrmLead(models.Model):
         string="Available Transitions",
         compute="_compute_transition_rule_ids",
         help="The transition rules whose buttons show on this record now: those leading out of its "
-        "current stage that apply to it and that the current user may perform.",
+        "current stage, and for an open lead those gating its qualification, that apply to it and that the "
+        "current user may perform.",
     )
     industry_id = fields.Many2one(
         comodel_name="res.partner.industry",
@@ -201,7 +219,7 @@ class CrmLead(models.Model):
 
     @api.depends_context("uid")
     # A rule's condition may read any field: any write (write_date) makes the buttons be computed again.
-    @api.depends("stage_id", "team_id", "type", "company_id", "write_date")
+    @api.depends("stage_id", "team_id", "type", "company_id", "qualification_state", "active", "write_date")
     def _compute_transition_rule_ids(self):
         # One search per distinct (stage, team, type, company) and one query for all the rule conditions:
         # opening a form costs at most three queries here.
@@ -213,13 +231,27 @@ class CrmLead(models.Model):
             return
         group_ids = self.env.user.groups_id.ids
         candidates = {}
-        for (stage, team, lead_type, company), leads in saved.grouped(
-            lambda lead: (lead.stage_id, lead.team_id, lead.type, lead.company_id)
+        for (stage, team, lead_type, company, qualifiable), leads in saved.grouped(
+            lambda lead: (
+                lead.stage_id,
+                lead.team_id,
+                lead.type,
+                lead.company_id,
+                lead.type == "lead" and lead.active and lead.qualification_state == "open",
+            )
         ).items():
-            domain = [
+            moves = [
+                "&",
+                "&",
                 ("target", "=", "stage"),
                 ("to_stage_id", "!=", False),
                 ("to_stage_id", "!=", stage.id),
+            ]
+            # A rule gating the qualification gets a button too: its checklist leads to the Qualify wizard.
+            if qualifiable:
+                moves = ["|", ("target", "=", "qualify"), *moves]
+            domain = [
+                *moves,
                 "|",
                 ("from_stage_ids", "=", False),
                 ("from_stage_ids", "in", stage.ids),
@@ -1570,13 +1602,27 @@ class CrmLead(models.Model):
             lines.append(self.env._("... and %(count)s more.", count=len(blocked) - limit))
         # The refusal point of every path (stage write, create, qualify): the block report counts it here.
         self._log_transition_blocks(blocked)
-        raise ValidationError(
-            self.env._(
-                "The work these transitions require is not done yet:\n%(lines)s\n\n"
-                "Open the record and use the transition button to complete it, "
-                "or ask a manager to force the transition.",
-                lines="\n".join(lines),
+        first_lead, first_rule, _unmet = blocked[0]
+        if first_rule.target == "qualify":
+            way_forward = self.env._(
+                'Open the record and click "%(rule)s" in its header: its checklist lets you do the work, '
+                "then qualify.",
+                rule=first_rule.name,
             )
+        else:
+            way_forward = self.env._(
+                'Open the record and click "%(rule)s" in its header: its checklist lets you do the work and '
+                "move it. A sales manager can force the move from that checklist.",
+                rule=first_rule.name,
+            )
+        raise TransitionBlockedError(
+            self.env._(
+                "The work these transitions require is not done yet:\n%(lines)s\n\n%(way_forward)s",
+                lines="\n".join(lines),
+                way_forward=way_forward,
+            ),
+            lead=first_lead,
+            rule=first_rule,
         )
 
     @api.model

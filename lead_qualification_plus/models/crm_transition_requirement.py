@@ -1,8 +1,12 @@
+import re
 from collections import defaultdict
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
-from odoo.tools import is_html_empty
+from odoo.tools import html2plaintext, is_html_empty
+
+# The first paragraph of the message of a done activity ("Call done: summary"), before the user's text.
+_ACTIVITY_DONE_HEADER = re.compile(r"^\s*(?:<div>\s*)?<p>.*?</p>", re.DOTALL)
 
 
 class CrmTransitionRequirement(models.Model):
@@ -239,21 +243,29 @@ class CrmTransitionRequirement(models.Model):
         }
 
     def _evaluate_note(self, leads, stage_entry):
-        groups = (
+        # A note is a logged comment, or an activity marked done with a written note or feedback: a call
+        # logged with its summary is the note of the call.
+        messages = (
             self.env["mail.message"]
             # A read of every user's records: see _evaluate.
             .sudo()
-            ._read_group(
+            .search_fetch(
                 [
                     ("model", "=", "crm.lead"),
                     ("res_id", "in", leads.ids),
+                    "|",
                     ("message_type", "=", "comment"),
+                    ("mail_activity_type_id", "!=", False),
                 ],
-                groupby=["res_id"],
-                aggregates=["date:max"],
+                ["res_id", "date", "message_type", "body"],
             )
         )
-        last_note = dict(groups)
+        last_note = {}
+        for message in messages:
+            if message.message_type != "comment" and not self._has_written_text(message.body):
+                continue
+            if message.res_id not in last_note or message.date > last_note[message.res_id]:
+                last_note[message.res_id] = message.date
         met_ids = [
             lead_id
             for lead_id in leads.ids
@@ -264,6 +276,15 @@ class CrmTransitionRequirement(models.Model):
             )
         ]
         return {requirement.id: leads.browse(met_ids) for requirement in self}
+
+    @staticmethod
+    def _has_written_text(body):
+        """Whether the message of a done activity carries text a user wrote (its note or feedback).
+
+        Odoo's message starts with one paragraph naming the activity and its summary; what follows is the
+        activity's note and the feedback given when marking it done."""
+        text = html2plaintext(_ACTIVITY_DONE_HEADER.sub("", str(body or ""), count=1))
+        return bool(text.strip())
 
     def _evaluate_attachment(self, leads, stage_entry):
         groups = (

@@ -7,6 +7,7 @@ from . import test_qualify_performance
 from . import test_qualify_wizard
 from . import test_transition_rules
 from . import test_transition_wizard
+from . import test_transition_checklist
 from . import test_stakeholders
 from . import test_stakeholder_merge
 from . import test_competitors

@@ -373,7 +373,7 @@ class TestTransitionEnforcement(TransitionRuleCommon):
         self.Rule.with_user(self.user_salesman).search([]).mapped("display_name")
         self.env.invalidate_all()
         # The form reads the record itself before its buttons.
-        lead_as_salesman.read(["stage_id", "team_id", "type", "company_id"])
+        lead_as_salesman.read(["stage_id", "team_id", "type", "company_id", "active", "qualification_state"])
         self.user_salesman.mapped("groups_id")
         with self.assertQueryCount(3):
             self.assertEqual(len(lead_as_salesman.transition_rule_ids.mapped("display_name")), 1)
@@ -563,9 +563,11 @@ class TestTransitionDemo(TransitionRuleCommon):
     def test_demo_rules(self):
         lead = self.env.ref("lead_qualification_plus.crm_lead_demo_transition_1")
         contacted = self.env.ref("lead_qualification_plus.crm_stage_demo_contacted")
+        # The open lead gets the button of its next stage and the one of the rule gating its qualification.
         self.assertEqual(
             lead.transition_rule_ids,
-            self.env.ref("lead_qualification_plus.crm_transition_rule_demo_contacted"),
+            self.env.ref("lead_qualification_plus.crm_transition_rule_demo_contacted")
+            | self.env.ref("lead_qualification_plus.crm_transition_rule_demo_qualify"),
         )
         with self.assertRaises(ValidationError) as caught:
             lead.write({"stage_id": contacted.id})

@@ -16,6 +16,7 @@ class CrmLeadTransition(models.TransientModel):
         ondelete="cascade",
     )
     to_stage_id = fields.Many2one(related="rule_id.to_stage_id")
+    target = fields.Selection(related="rule_id.target")
     match = fields.Selection(related="rule_id.match")
     guidance = fields.Html(related="rule_id.guidance")
     line_ids = fields.One2many(
@@ -32,6 +33,14 @@ class CrmLeadTransition(models.TransientModel):
     )
     is_satisfied = fields.Boolean(compute="_compute_is_satisfied")
     move_label = fields.Char(compute="_compute_move_label")
+    can_force = fields.Boolean(
+        compute="_compute_can_force",
+        help="The user may move the record although the requirements are not met, with a reason.",
+    )
+    force_reason = fields.Text(
+        string="Reason to Force",
+        help="Why the move skips the requirements: posted in the chatter with what was not done.",
+    )
 
     # ------------------------------------------------------------
     # COMPUTES
@@ -45,16 +54,27 @@ class CrmLeadTransition(models.TransientModel):
                 for requirement in wizard.rule_id.requirement_ids
             ]
 
-    @api.depends("line_ids.met", "match")
+    @api.depends("line_ids.is_done", "match")
     def _compute_is_satisfied(self):
         for wizard in self:
-            met = wizard.line_ids.mapped("met")
+            met = wizard.line_ids.mapped("is_done")
             wizard.is_satisfied = not met or (any(met) if wizard.match == "any" else all(met))
 
-    @api.depends("to_stage_id")
+    @api.depends("to_stage_id", "target")
     def _compute_move_label(self):
         for wizard in self:
-            wizard.move_label = self.env._("Move to %(stage)s", stage=wizard.to_stage_id.name)
+            if wizard.target == "qualify":
+                wizard.move_label = self.env._("Qualify")
+            else:
+                wizard.move_label = self.env._("Move to %(stage)s", stage=wizard.to_stage_id.name)
+
+    @api.depends_context("uid")
+    @api.depends("target")
+    def _compute_can_force(self):
+        # Forcing exists for stage moves only: a qualification has its own wizard and no forced path.
+        may_force = self.env.user.has_group("lead_qualification_plus.group_transition_override")
+        for wizard in self:
+            wizard.can_force = may_force and wizard.target == "stage"
 
     # ------------------------------------------------------------
     # ACTIONS
@@ -76,10 +96,28 @@ class CrmLeadTransition(models.TransientModel):
         return self._action_reopen()
 
     def action_move(self):
-        """Write the values typed in the checklist, then move the record: the transition rules decide."""
+        """Write the values typed in the checklist, then move the record: the transition rules decide.
+
+        For a qualification rule the move is the Qualify wizard, which checks the rule again."""
         self.ensure_one()
         self._apply_field_values()
+        if self.target == "qualify":
+            self.lead_id._check_qualify_transition_rules()
+            action = self.env["ir.actions.act_window"]._for_xml_id(
+                "lead_qualification_plus.crm_lead_qualify_action"
+            )
+            action["context"] = {"active_model": "crm.lead", "active_id": self.lead_id.id}
+            return action
         self.lead_id.write({"stage_id": self.to_stage_id.id})
+        return {"type": "ir.actions.act_window_close"}
+
+    def action_force(self):
+        """Move the record despite the unmet requirements (override group, reason required)."""
+        self.ensure_one()
+        self._apply_field_values()
+        if self.target != "stage":
+            raise UserError(self.env._("Only a move to a stage can be forced: complete the checklist."))
+        self.lead_id.force_transition(self.to_stage_id.id, self.force_reason)
         return {"type": "ir.actions.act_window_close"}
 
     # ------------------------------------------------------------

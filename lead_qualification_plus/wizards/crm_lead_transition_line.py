@@ -1,4 +1,5 @@
 from odoo import Command, api, fields, models
+from odoo.tools import plaintext2html
 
 # Field types the checklist offers an input for, and the line field holding the value.
 VALUE_FIELDS = {
@@ -35,7 +36,11 @@ class CrmLeadTransitionLine(models.TransientModel):
     sequence = fields.Integer(related="requirement_id.sequence")
     name = fields.Char(related="requirement_id.name")
     kind = fields.Selection(related="requirement_id.kind")
-    met = fields.Boolean(compute="_compute_met")
+    met = fields.Boolean(compute="_compute_met", help="The record meets the requirement as saved.")
+    is_done = fields.Boolean(
+        compute="_compute_is_done",
+        help="Met, or about to be: a value typed for the field is written when the record moves.",
+    )
     field_name = fields.Char(related="requirement_id.field_id.name")
     field_type = fields.Selection(related="requirement_id.field_id.ttype")
     value_field = fields.Char(
@@ -63,6 +68,11 @@ class CrmLeadTransitionLine(models.TransientModel):
         domain="[('field_id', '=', selection_field_ref)]",
     )
     has_value = fields.Boolean(compute="_compute_has_value")
+    activity_type_id = fields.Many2one(related="requirement_id.activity_type_id")
+    has_open_activity = fields.Boolean(
+        compute="_compute_has_open_activity",
+        help="An activity of the requirement's type is planned on the record: it can be marked done.",
+    )
 
     # ------------------------------------------------------------
     # COMPUTES
@@ -95,6 +105,19 @@ class CrmLeadTransitionLine(models.TransientModel):
         for line in self:
             line.has_value = bool(line.value_field) and bool(line[line.value_field])
 
+    @api.depends("requirement_id", "wizard_id.lead_id")
+    def _compute_has_open_activity(self):
+        activity_lines = self.filtered(lambda line: line.kind == "activity_done")
+        (self - activity_lines).has_open_activity = False
+        for line in activity_lines:
+            line.has_open_activity = bool(line._get_open_activity())
+
+    @api.depends("met", "has_value")
+    def _compute_is_done(self):
+        # The popup shows the state as soon as a value is typed; the server checks the rule on the move.
+        for line in self:
+            line.is_done = line.met or (line.kind == "field" and line.has_value)
+
     # ------------------------------------------------------------
     # ACTIONS
     # ------------------------------------------------------------
@@ -110,6 +133,36 @@ class CrmLeadTransitionLine(models.TransientModel):
         activity.action_feedback(feedback=wizard.note or False)
         wizard.note = False
         return wizard._action_reopen()
+
+    def action_activity_dialog(self, mark_done=False):
+        """Odoo's activity dialog for the requirement's activity type on the record.
+
+        With ``mark_done`` it is opened to log the activity as done ("Schedule & Mark as Done"), the summary
+        typed in the checklist as its note; otherwise to plan it (type, date, assignee)."""
+        self.ensure_one()
+        wizard = self.wizard_id
+        wizard._apply_field_values()
+        activity_type = self.requirement_id.activity_type_id
+        context = {
+            "active_model": "crm.lead",
+            "active_id": wizard.lead_id.id,
+            "active_ids": wizard.lead_id.ids,
+            "default_activity_type_id": activity_type.id,
+            "default_summary": activity_type.summary or self.requirement_id.name,
+        }
+        if mark_done and (wizard.note or "").strip():
+            context["default_note"] = plaintext2html(wizard.note)
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Log %(activity)s as done", activity=activity_type.name)
+            if mark_done
+            else self.env._("Schedule %(activity)s", activity=activity_type.name),
+            "res_model": "mail.activity.schedule",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "new",
+            "context": context,
+        }
 
     def action_schedule(self):
         """Plan an activity of the requirement's type on the record, for the current user."""

@@ -1,7 +1,7 @@
 import { Component } from "@odoo/owl";
 import { registry } from "@web/core/registry";
-import { useService } from "@web/core/utils/hooks";
 import { standardFieldProps } from "@web/views/fields/standard_field_props";
+import { openTransitionChecklist } from "../transition_checklist/transition_opener";
 
 /**
  * One highlighted button per transition rule available on the record (field transition_rule_ids):
@@ -10,11 +10,6 @@ import { standardFieldProps } from "@web/views/fields/standard_field_props";
 export class TransitionButtonsField extends Component {
     static template = "lead_qualification_plus.TransitionButtonsField";
     static props = { ...standardFieldProps };
-
-    setup() {
-        this.action = useService("action");
-        this.orm = useService("orm");
-    }
 
     get rules() {
         return this.props.record.data[this.props.name].records.map((rule) => ({
@@ -28,10 +23,12 @@ export class TransitionButtonsField extends Component {
         if (!(await record.save())) {
             return;
         }
-        const action = await this.orm.call("crm.lead", "action_open_transition", [[record.resId], rule.id], {
+        await openTransitionChecklist(this.env, {
+            leadId: record.resId,
+            ruleId: rule.id,
             context: record.context,
+            onClose: () => record.load(),
         });
-        await this.action.doAction(action, { onClose: () => record.load() });
     }
 }
 

@@ -22,16 +22,8 @@ registry.category("web_tour.tours").add("lqp_transition_kanban", {
             },
         },
         {
-            trigger: ".modal .o_error_dialog:contains('Log first call'):contains('Call the customer')",
-            content: "A clean dialog names the transition and the missing work",
-        },
-        {
-            trigger: ".modal:has(.modal-title:contains('Validation Error')) footer button:contains('Close')",
-            content: "A validation message, not a crash report: close it",
-            run: "click",
-        },
-        {
-            trigger: "body:not(:has(.modal))",
+            trigger: ".modal .o_lqp_transition_blocked:contains('Log first call'):contains('Call the customer')",
+            content: "A dialog names the transition and the missing work",
         },
         {
             trigger: `${column("LQP New")} .o_kanban_record:contains('${LEAD}')`,
@@ -39,6 +31,29 @@ registry.category("web_tour.tours").add("lqp_transition_kanban", {
         },
         {
             trigger: `${column("LQP Contacted")}:not(:has(.o_kanban_record:contains('${LEAD}')))`,
+        },
+        {
+            trigger: ".modal .o_lqp_open_checklist:contains('Log first call')",
+            content: "The dialog leads to the checklist of the refused transition",
+            run: "click",
+        },
+        {
+            trigger: ".modal .o_lqp_requirement[data-requirement='Call the customer'] .o_lqp_state:contains('To do')",
+            content: "The checklist shows what is missing",
+        },
+        {
+            trigger: ".modal .o_lqp_move_blocked.disabled:contains('Move to LQP Contacted')",
+        },
+        {
+            trigger: ".modal .modal-footer button:contains('Close')",
+            run: "click",
+        },
+        {
+            trigger: "body:not(:has(.modal))",
+        },
+        {
+            trigger: `${column("LQP New")} .o_kanban_record:contains('${LEAD}')`,
+            content: "The pipeline is shown again, the card still in its column",
         },
     ],
 });

@@ -1,6 +1,19 @@
 import { registry } from "@web/core/registry";
 import { openLeadsSteps } from "./crm_tour_steps";
 
+const row = (name) => `.modal .o_lqp_requirement[data-requirement='${name}']`;
+
+/** Fails the tour when an element scrolls sideways: what the user must read is cut or hidden. */
+function assertNoHorizontalOverflow(selector) {
+    for (const el of document.querySelectorAll(selector)) {
+        if (el.scrollWidth > el.clientWidth + 1) {
+            throw new Error(
+                `${selector} overflows sideways (${el.scrollWidth} > ${el.clientWidth} px) at ${window.innerWidth} px`
+            );
+        }
+    }
+}
+
 registry.category("web_tour.tours").add("lqp_transition_popup", {
     url: "/odoo",
     steps: () => [
@@ -17,29 +30,49 @@ registry.category("web_tour.tours").add("lqp_transition_popup", {
         },
         {
             trigger: ".modal .alert-info:contains('Ask who decides')",
-            content: "The guidance is shown",
+            content: "The guidance is shown above the list",
         },
         {
-            trigger: ".modal .o_lqp_move_blocked",
+            trigger: `${row("Job position known")} .o_lqp_state:contains('To do')`,
+            content: "Each requirement says in words that it is still to do",
+        },
+        {
+            trigger: `${row("Call the customer, and note what they need for the new floor")} .o_lqp_state:contains('To do')`,
+        },
+        {
+            trigger: ".modal .o_lqp_move_blocked.disabled:contains('Move to LQP Contacted')",
             content: "The move waits for the requirements",
+            run() {
+                // Full names, no sideways scrolling in the dialog nor in a row.
+                for (const name of document.querySelectorAll(".modal .o_lqp_requirement_name")) {
+                    if (name.scrollWidth > name.clientWidth + 1 || !name.textContent.trim()) {
+                        throw new Error(`The requirement "${name.textContent}" is cut`);
+                    }
+                }
+                if (
+                    !document
+                        .querySelector(".modal .o_lqp_requirement_name")
+                        .textContent.includes("Job position known")
+                ) {
+                    throw new Error("The first requirement's name is not shown in full");
+                }
+                assertNoHorizontalOverflow(".modal .modal-body");
+                assertNoHorizontalOverflow(".modal .o_lqp_checklist");
+                assertNoHorizontalOverflow(".modal .modal-footer");
+            },
         },
         {
-            trigger: ".modal .o_data_row:contains('Job position known') td[name='value_char']",
-            content: "Fill the job position in the checklist",
-            run: "click",
+            trigger: `${row("Job position known")} .o_lqp_requirement_input input`,
+            content: "Type the job position in the row's own input",
+            run: "edit Chief Buyer && press Tab",
         },
         {
-            trigger: ".modal .o_data_row:contains('Job position known') td[name='value_char'] input",
-            content: "Type the job position",
-            run: "edit Chief Buyer",
+            trigger: `${row("Job position known")} .o_lqp_state:contains('Done')`,
+            content: "The row reads done as soon as the value is typed",
         },
         {
-            trigger: ".modal .o_data_row:contains('Tagged') td[name='value_res_id']",
+            trigger: `${row("Tagged")} .o_lqp_requirement_input input`,
             content: "Tag the lead in the checklist",
-            run: "click",
-        },
-        {
-            trigger: ".modal .o_data_row:contains('Tagged') td[name='value_res_id'] input",
             run: "edit Tour hot",
         },
         {
@@ -47,20 +80,39 @@ registry.category("web_tour.tours").add("lqp_transition_popup", {
             run: "click",
         },
         {
-            trigger: ".modal .o_data_row:contains('Tagged') td[name='value_res_id'] input:value(Tour hot)",
+            trigger: `${row("Tagged")} .o_lqp_state:contains('Done')`,
         },
         {
-            trigger: ".modal .o_data_row:contains('Call the customer') .o_lqp_mark_done",
-            content: "Log the call as done",
+            trigger: ".modal .o_lqp_summary textarea",
+            content: "Write the summary of the call once",
+            run: "edit Wants 40 desks before March",
+        },
+        {
+            trigger: `${row("Call the customer, and note what they need for the new floor")} .o_lqp_log_done`,
+            content: "Log the call as done: Odoo's activity dialog opens",
             run: "click",
         },
         {
-            // The popup must be done with the edited row before it closes, else its list
-            // unmounts while refocusing a cell.
-            trigger: ".modal .o_lqp_transition_lines:not(:has(.o_selected_row))",
+            trigger: ".modal .modal-footer button[name='action_schedule_activities_done']",
+            content: "Odoo's activity dialog carries the summary; mark the call done there",
+            run() {
+                const note = document.querySelector(".modal .o_form_view [name='note']");
+                if (!note || !note.textContent.includes("Wants 40 desks before March")) {
+                    throw new Error("The summary typed in the checklist is not in the activity's note");
+                }
+                this.anchor.click();
+            },
         },
         {
-            trigger: ".modal .o_lqp_move:not(.disabled)",
+            trigger: `${row("Call the customer, and note what they need for the new floor")}.o_lqp_requirement_done .o_lqp_state:contains('Done')`,
+            content: "Back in the checklist, the call is done",
+        },
+        {
+            trigger: `${row("Job position known")}.o_lqp_requirement_done`,
+            content: "What was typed before was saved on the lead",
+        },
+        {
+            trigger: ".modal .o_lqp_move:not(.disabled):not(.o_lqp_move_blocked)",
             content: "Every requirement is met: move",
             run: "click",
         },

@@ -1,0 +1,225 @@
+#!/usr/bin/env python3
+"""Screenshots of the addon's main screens in the demo database, as its demo users see them.
+
+Run by ``./harness screenshots`` (which serves the demo database and provides Playwright in a virtualenv of
+its own); usable alone against any demo database:
+
+    screenshots.py --url http://127.0.0.1:8069 --db lqp_demo --out screenshots/
+
+Screens are found by the names of the demo records and the XML ids of the actions, never by database ids.
+A screen that cannot be taken is reported and the others are still taken; the exit status says so.
+"""
+
+import argparse
+import re
+import sys
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+# Demo records the screens open, by name: the first one that exists is used.
+TRANSITION_LEAD = ["Office chairs for a new floor"]
+# An opportunity whose next stage a demo rule gates, and that stage.
+BLOCKED_OPPORTUNITY = ["Meeting room equipment"]
+BLOCKED_STAGE = "Contacted"
+QUALIFY_LEADS = ["Office furniture for 40 desks", "One standing desk"]
+RULE = ["Log first call"]
+PROFILE = ["B2B: company, contact, opportunity"]
+MODULE = "lead_qualification_plus"
+# Reports: every window action of the addon whose XML id says report, these first.
+REPORTS = ["crm_qualification_report_action", "crm_transition_block_report_action"]
+
+SETTLE_MS = 1200  # animations and late renders after the awaited element shows
+
+
+class Session:
+    """One browser page logged in as a demo user."""
+
+    def __init__(self, browser, args, login, size):
+        self.args = args
+        self.page = browser.new_page(viewport={"width": size[0], "height": size[1]})
+        self.page.set_default_timeout(30000)
+        self.page.goto(f"{args.url}/web/login?db={args.db}")
+        self.page.fill("input[name=login]", login)
+        self.page.fill("input[name=password]", login)
+        self.page.click(".oe_login_form button[type=submit]")
+        self.page.wait_for_url(re.compile(r".*/odoo.*"))
+
+    def rpc(self, model, method, args, kwargs=None):
+        response = self.page.request.post(
+            f"{self.args.url}/web/dataset/call_kw/{model}/{method}",
+            data={
+                "jsonrpc": "2.0",
+                "method": "call",
+                "params": {"model": model, "method": method, "args": args, "kwargs": kwargs or {}},
+            },
+        )
+        body = response.json()
+        if "error" in body:
+            raise RuntimeError(body["error"]["data"]["message"])
+        return body["result"]
+
+    def first_id(self, model, names, extra_domain=()):
+        for name in names:
+            ids = self.rpc(
+                model,
+                "search",
+                [[("name", "=", name), *extra_domain]],
+                {"limit": 1, "context": {"active_test": False}},
+            )
+            if ids:
+                return ids[0]
+        raise LookupError(f"no {model} named {' or '.join(names)} in the demo data")
+
+    def goto(self, path, selector):
+        self.page.goto(f"{self.args.url}{path}")
+        self.wait(selector)
+
+    def wait(self, selector):
+        self.page.wait_for_selector(selector, state="visible")
+        # Odoo's bus keeps a connection open: wait for the web client's own loading indicator instead.
+        self.page.wait_for_selector(".o_loading_indicator", state="detached")
+        self.page.wait_for_timeout(SETTLE_MS)
+
+    def shot(self, name):
+        path = Path(self.args.out) / f"{name}.png"
+        self.page.screenshot(path=str(path))
+        print(f"  {path}")
+
+    def close(self):
+        self.page.close()
+
+
+def report_actions(admin):
+    found = admin.rpc(
+        "ir.model.data",
+        "search_read",
+        [[("module", "=", MODULE), ("model", "=", "ir.actions.act_window"), ("name", "ilike", "report")]],
+        {"fields": ["name"]},
+    )
+    names = [record["name"] for record in found]
+    return [name for name in REPORTS if name in names] + sorted(set(names) - set(REPORTS))
+
+
+def take(args):
+    failures = []
+
+    def attempt(label, function, session):
+        # One screen failing must not hide the others.
+        try:
+            function()
+        except Exception as error:
+            failures.append(label)
+            print(f"  {label}: FAILED ({error})", file=sys.stderr)
+            # What the page showed instead, to see why.
+            session.shot("failed_" + label.replace(" ", "_"))
+
+    size = (args.width, args.height)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=args.chromium)
+        admin = Session(browser, args, "admin", size)
+        lead_id = admin.first_id("crm.lead", TRANSITION_LEAD)
+        rule_id = admin.first_id("crm.transition.rule", RULE)
+        profile_id = admin.first_id("crm.qualification.profile", PROFILE)
+        qualify_id = admin.first_id("crm.lead", QUALIFY_LEADS, [("type", "=", "lead")])
+        blocked_id = admin.first_id("crm.lead", BLOCKED_OPPORTUNITY)
+        reports = report_actions(admin)
+        admin.close()
+
+        salesman = Session(browser, args, "lqp_salesman", size)
+
+        def pipeline():
+            salesman.goto("/odoo/action-crm.crm_lead_action_pipeline", ".o_kanban_renderer .o_kanban_record")
+            salesman.shot("pipeline")
+
+        def lead_form():
+            salesman.goto(f"/odoo/action-crm.crm_lead_all_leads/{lead_id}", ".o_lqp_transition_button")
+            salesman.shot("lead_form")
+
+        def checklist():
+            salesman.goto(f"/odoo/action-crm.crm_lead_all_leads/{lead_id}", ".o_lqp_transition_button")
+            salesman.page.click(".o_lqp_transition_button >> nth=0")
+            salesman.wait(".modal .o_lqp_checklist")
+            salesman.shot("checklist")
+            salesman.page.click(".modal .modal-footer button:has-text('Close')")
+
+        def transition_refused():
+            salesman.goto(f"/odoo/action-crm.crm_lead_action_pipeline/{blocked_id}", ".o_statusbar_status")
+            salesman.page.click(f".o_statusbar_status button.o_arrow_button:has-text('{BLOCKED_STAGE}')")
+            salesman.wait(".modal .o_lqp_transition_blocked")
+            salesman.shot("transition_refused")
+            salesman.page.click(".modal .modal-footer button:has-text('Close')")
+
+        def qualify():
+            salesman.goto(f"/odoo/action-crm.crm_lead_all_leads/{qualify_id}", ".o_lqp_qualify_button")
+            salesman.page.click(".o_lqp_qualify_button")
+            salesman.wait(".modal .o_form_view")
+            salesman.shot("qualify")
+            salesman.page.keyboard.press("Escape")
+
+        def disqualify():
+            salesman.goto(f"/odoo/action-crm.crm_lead_all_leads/{qualify_id}", ".o_form_statusbar")
+            salesman.page.click(".o_form_statusbar button:has-text('Disqualify')")
+            salesman.wait(".modal .o_form_view")
+            salesman.shot("disqualify")
+            salesman.page.keyboard.press("Escape")
+
+        for label, function in [
+            ("pipeline", pipeline),
+            ("lead form", lead_form),
+            ("checklist", checklist),
+            ("transition refused", transition_refused),
+            ("qualify", qualify),
+            ("disqualify", disqualify),
+        ]:
+            attempt(label, function, salesman)
+        salesman.close()
+
+        manager = Session(browser, args, "lqp_manager", size)
+
+        def rule_form():
+            manager.goto(f"/odoo/action-{MODULE}.crm_transition_rule_action/{rule_id}", ".o_form_view")
+            manager.shot("rule_form")
+
+        def profile_form():
+            manager.goto(
+                f"/odoo/action-{MODULE}.crm_qualification_profile_action/{profile_id}", ".o_form_view"
+            )
+            manager.shot("profile_form")
+
+        def report(name):
+            manager.goto(
+                f"/odoo/action-{MODULE}.{name}",
+                ".o_action_manager .o_view_controller .o_content > *",
+            )
+            manager.shot(name.removesuffix("_action"))
+
+        attempt("rule form", rule_form, manager)
+        attempt("profile form", profile_form, manager)
+        for name in reports:
+            attempt(name, lambda name=name: report(name), manager)
+        manager.close()
+        browser.close()
+    return failures
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--url", required=True)
+    parser.add_argument("--db", required=True)
+    parser.add_argument("--out", required=True)
+    parser.add_argument("--chromium", default="/usr/bin/chromium")
+    parser.add_argument("--width", type=int, default=1440)
+    parser.add_argument("--height", type=int, default=900)
+    args = parser.parse_args()
+    Path(args.out).mkdir(parents=True, exist_ok=True)
+    print(f"screenshots of {args.db} at {args.width}x{args.height} in {args.out}:")
+    failures = take(args)
+    if failures:
+        print(f"{len(failures)} screen(s) could not be taken: {', '.join(failures)}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
