@@ -66,6 +66,8 @@ _ALLOWED_ATTRIBUTES = frozenset(
 _CONTEXT_NAMES = frozenset(
     {"uid", "company_id", "company_ids", "context_today", "relativedelta", "datetime", "time", "timedelta"}
 )
+# The operators that compare a number field with numbers (``like`` compares its text).
+_NUMBER_OPERATORS = frozenset({"=", "!=", "<>", "<", "<=", ">", ">=", "in", "not in"})
 # Values a domain leaf may compare a field with: what the database can be asked about.
 _PLAIN_TYPES = (str, int, float, bool, datetime.date, type(None))
 
@@ -261,6 +263,7 @@ class CrmLeadDomainMixin(models.AbstractModel):
                 return []
             parsed = expression.normalize_domain(list(parsed))
             _check_leaves(parsed)
+            self._check_lead_domain_numbers(parsed)
             # Building the SQL resolves every field and operator without running anything; sudo: whether
             # the condition is well-formed does not depend on who reads it (saving runs it as the user).
             self.env["crm.lead"].sudo()._where_calc(parsed)
@@ -318,6 +321,34 @@ class CrmLeadDomainMixin(models.AbstractModel):
         for index, key in enumerate(to_query):
             result[key] = leads.browse(matching[index])
         return result
+
+    @api.model
+    def _check_lead_domain_numbers(self, domain, model_name="crm.lead"):
+        """Raise a ValueError when a leaf compares an id or a number with anything but a number.
+
+        The database refuses such a comparison only when the query runs: checked here, a condition saved
+        before it was run at save is out of service instead of an error on every screen that reads it.
+        """
+        for leaf in domain:
+            if not isinstance(leaf, list | tuple) or len(leaf) != 3 or not isinstance(leaf[0], str):
+                continue
+            path, operator, value = leaf
+            model = self.env[model_name]
+            field = None
+            for name in path.split("."):
+                field = model._fields.get(name)
+                if field is None or not field.relational:
+                    break
+                model = self.env[field.comodel_name]
+            if operator in ("any", "not any") and isinstance(value, list | tuple) and field is not None:
+                self._check_lead_domain_numbers(value, model._name)
+                continue
+            if field is None or operator not in _NUMBER_OPERATORS:
+                continue
+            if field.name == "id" or field.type in ("integer", "float", "monetary"):
+                for item in value if isinstance(value, list | tuple) else [value]:
+                    if not isinstance(item, int | float | type(None)):
+                        raise ValueError(f"{field.name} is a number: it cannot be compared with {item!r}")
 
     @api.model
     def _lead_domain_fields(self, domain, model_name="crm.lead"):

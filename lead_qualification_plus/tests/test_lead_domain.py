@@ -229,8 +229,9 @@ class TestLeadDomainValidation(LeadDomainCommon):
             self.assertEqual(record.lead_domain, "[('priority', '=', '3')]")
 
     def test_broken_condition_takes_the_rule_out_of_service(self):
-        """A condition that cannot be evaluated any more (a module uninstalled with its field) never
-        breaks a salesperson's screen: its rule or profile is out of service until a manager corrects it."""
+        """A condition that cannot be evaluated any more (a module uninstalled with its field, a condition
+        saved before conditions were run at save) never breaks a salesperson's screen: its rule or
+        profile is out of service until a manager corrects it."""
         rule = self._create_rule(
             [{"name": "Job position known", "kind": "field", "field_id": self.field_function.id}]
         )
@@ -239,15 +240,17 @@ class TestLeadDomainValidation(LeadDomainCommon):
         lead = self._create_leads(priority="3")
         self.assertIn(rule, lead.transition_rule_ids)
         self.env.flush_all()
-        for table, column, record in (
-            ("crm_transition_rule", "lead_domain", rule),
-            ("crm_transition_requirement", "domain", requirement_rule.requirement_ids),
-            ("crm_qualification_profile", "lead_domain", profile),
+        for table, column, record, condition in (
+            ("crm_transition_rule", "lead_domain", rule, "[('id', 'in', [1, 'a'])]"),
+            (
+                "crm_transition_requirement",
+                "domain",
+                requirement_rule.requirement_ids,
+                "[('x_gone', '=', 1)]",
+            ),
+            ("crm_qualification_profile", "lead_domain", profile, "[('create_date', '>', context_today)]"),
         ):
-            self.env.cr.execute(
-                f"UPDATE {table} SET {column} = %s WHERE id = %s",
-                ["[('x_gone', '=', 1)]", record.id],
-            )
+            self.env.cr.execute(f"UPDATE {table} SET {column} = %s WHERE id = %s", [condition, record.id])
         self.env.invalidate_all()
         as_salesman = lead.with_user(self.user_salesman)
         self.assertEqual(as_salesman.transition_rule_ids, requirement_rule)
@@ -255,9 +258,13 @@ class TestLeadDomainValidation(LeadDomainCommon):
         self.assertEqual(rule.blocked_count, 0)
         self.assertFalse(profile._filter_suitable_leads(lead))
         # The managers see why, on the rule and the profile.
-        for record in (rule, profile, requirement_rule.requirement_ids):
+        for record, error in (
+            (rule, "cannot be compared with 'a'"),
+            (profile, "is not a value a field can be compared with"),
+            (requirement_rule.requirement_ids, "x_gone"),
+        ):
             self.assertIn("out of service", record.with_user(self.user_manager).lead_domain_error)
-            self.assertIn("x_gone", record.lead_domain_error)
+            self.assertIn(error, record.lead_domain_error)
         self.assertFalse(requirement_rule.lead_domain_error)
         # A requirement whose condition cannot be evaluated is not met: its rule refuses, with its name.
         check = as_salesman.check_transition(self.stage_won.id)
