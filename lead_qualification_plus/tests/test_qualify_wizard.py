@@ -92,3 +92,21 @@ class TestQualifyWizard(TestQualifyCommon):
         form.save().action_qualify()
         self.assertEqual(leads.mapped("qualification_profile_id"), quick | b2b)
         self.assertEqual(leads.mapped("type"), ["lead", "opportunity"])
+
+    def test_profile_with_lead_filter_offered_on_open(self):
+        """The dialog opens on the first profile whose lead filter suits the lead, and offers it among the
+        others, for one lead as for a mass qualification."""
+        b2b = self._profile(name="B2B", sequence=1, lead_domain="[('partner_name', '!=', False)]")
+        quick = self._profile(name="Quick", sequence=2, partner_policy="never")
+        lead = self._create_leads()
+        form = self._wizard_form(lead)
+        self.assertEqual(form.profile_id, b2b)
+        self.assertEqual({profile.id for profile in form.suitable_profile_ids}, {b2b.id, quick.id})
+        leads = self._create_leads(2)
+        form = self._wizard_form(leads)
+        self.assertEqual(form.profile_id, b2b)
+        self.assertEqual({profile.id for profile in form.suitable_profile_ids}, {b2b.id, quick.id})
+        person = self._create_leads(partner_name=False)
+        self.assertEqual(
+            [profile.id for profile in self._wizard_form(person).suitable_profile_ids], quick.ids
+        )
