@@ -42,6 +42,7 @@
         "demo/crm_competitor_demo.xml",
         "demo/crm_qualification_profile_demo.xml",
         "demo/crm_transition_rule_demo.xml",
+        "demo/crm_lead_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -122,7 +122,7 @@ class CrmLeadQualify(models.TransientModel):
     )
     # What the opportunity of a single lead will be; the user may adjust it before confirming.
     opportunity_name = fields.Char(
-        string="Opportunity",
+        string="Name",
         compute="_compute_opportunity_values",
         store=True,
         readonly=False,
