@@ -355,11 +355,13 @@ class CrmLeadQualify(models.TransientModel):
         opportunity, else the partner."""
         self.ensure_one()
         leads = self.lead_ids
-        # The name and expected revenue typed in the dialog count for the qualify rules (a budget to fill)
-        adjusted = self._get_adjusted_lead_values()
-        if adjusted:
-            leads.write(adjusted)
-        leads._check_qualify(self.profile_id)
+        # The name and expected revenue typed in the dialog count for the qualify rules (a budget to fill);
+        # a refused qualification leaves them as they were.
+        with self.env.cr.savepoint():
+            adjusted = self._get_adjusted_lead_values()
+            if adjusted:
+                leads.write(adjusted)
+            leads._check_qualify(self.profile_id)
         choices = {}
         if not self.mixed_profiles:
             for kind in RECORD_KINDS:
