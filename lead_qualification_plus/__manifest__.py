@@ -13,6 +13,8 @@
         "security/ir.model.access.csv",
         "data/res_groups_data.xml",
         "views/crm_qualification_event_views.xml",
+        # The addon's menu section in CRM > Configuration: the other menus go in it.
+        "wizards/crm_qualification_settings_views.xml",
         # The lead form opens the disqualify and reactivate wizards: their actions load first.
         "data/crm_lost_reason_data.xml",
         "data/mail_activity_type_data.xml",
@@ -42,6 +44,7 @@
         "demo/crm_competitor_demo.xml",
         "demo/crm_qualification_profile_demo.xml",
         "demo/crm_transition_rule_demo.xml",
+        "demo/crm_lead_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

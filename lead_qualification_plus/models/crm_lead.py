@@ -149,6 +149,11 @@ class CrmLead(models.Model):
         help="A daily scheduled action reactivates the disqualified record on this date. "
         "Empty: never by itself.",
     )
+    disqualify_note = fields.Text(
+        string="Disqualification Note",
+        compute="_compute_disqualify_note",
+        help="The note written when the record was last disqualified.",
+    )
     transition_rule_ids = fields.Many2many(
         comodel_name="crm.transition.rule",
         string="Available Transitions",
@@ -208,6 +213,12 @@ class CrmLead(models.Model):
     # ------------------------------------------------------------
     # COMPUTES
     # ------------------------------------------------------------
+
+    @api.depends("qualification_event_ids")
+    def _compute_disqualify_note(self):
+        for lead in self:
+            events = lead.qualification_event_ids.filtered(lambda event: event.event == "disqualified")
+            lead.disqualify_note = events[:1].note
 
     @api.depends("partner_id")
     def _compute_industry_id(self):

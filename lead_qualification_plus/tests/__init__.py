@@ -24,3 +24,4 @@ from . import test_lead_domain
 from . import test_qualification_guard
 from . import test_api_validation
 from . import test_faults
+from . import test_qualification_settings

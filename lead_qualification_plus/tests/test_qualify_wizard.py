@@ -1,3 +1,4 @@
+from odoo.exceptions import UserError
 from odoo.tests import Form, tagged
 
 from .test_qualify import TestQualifyCommon
@@ -92,3 +93,72 @@ class TestQualifyWizard(TestQualifyCommon):
         form.save().action_qualify()
         self.assertEqual(leads.mapped("qualification_profile_id"), quick | b2b)
         self.assertEqual(leads.mapped("type"), ["lead", "opportunity"])
+
+    def test_profile_with_lead_filter_offered_on_open(self):
+        """The dialog opens on the first profile whose lead filter suits the lead, and offers it among the
+        others, for one lead as for a mass qualification."""
+        b2b = self._profile(name="B2B", sequence=1, lead_domain="[('partner_name', '!=', False)]")
+        quick = self._profile(name="Quick", sequence=2, partner_policy="never")
+        lead = self._create_leads()
+        form = self._wizard_form(lead)
+        self.assertEqual(form.profile_id, b2b)
+        self.assertEqual({profile.id for profile in form.suitable_profile_ids}, {b2b.id, quick.id})
+        leads = self._create_leads(2)
+        form = self._wizard_form(leads)
+        self.assertEqual(form.profile_id, b2b)
+        self.assertEqual({profile.id for profile in form.suitable_profile_ids}, {b2b.id, quick.id})
+        person = self._create_leads(partner_name=False)
+        self.assertEqual(
+            [profile.id for profile in self._wizard_form(person).suitable_profile_ids], quick.ids
+        )
+
+    def test_adjust_the_opportunity_before_confirming(self):
+        """The dialog proposes the lead's name, revenue, team and salesperson; what the user changes is what
+        the opportunity gets."""
+        self._profile(opportunity_policy="always")
+        lead = self._create_leads(expected_revenue=1000)
+        form = self._wizard_form(lead)
+        self.assertEqual(form.opportunity_name, lead.name)
+        self.assertEqual(form.expected_revenue, 1000)
+        self.assertEqual(form.team_id, self.team)
+        self.assertEqual(form.user_id, self.user_salesman)
+        form.opportunity_name = "Forty desks"
+        form.expected_revenue = 24000
+        form.user_id = self.user_salesman_all
+        form.save().action_qualify()
+        self.assertEqual(lead.type, "opportunity")
+        self.assertEqual((lead.name, lead.expected_revenue), ("Forty desks", 24000))
+        self.assertEqual(lead.user_id, self.user_salesman_all)
+
+    def test_refused_qualification_keeps_the_lead_as_it_was(self):
+        self._profile(opportunity_policy="always")
+        lead = self._create_leads(expected_revenue=1000)
+        form = self._wizard_form(lead)
+        form.opportunity_name = "Forty desks"
+        form.expected_revenue = 24000
+        wizard = form.save()
+        lead.type = "opportunity"  # converted meanwhile, by someone else
+        # not assertRaises: it rolls back to a savepoint of its own, which would hide what the wizard leaves
+        try:
+            wizard.action_qualify()
+        except UserError:
+            pass
+        else:
+            self.fail("qualifying an opportunity must be refused")
+        self.assertEqual((lead.name, lead.expected_revenue), ("Lead 0", 1000))
+
+    def test_duplicates_say_why_they_match(self):
+        company = self.Partner.create({"name": "Company 0", "is_company": True, "vat": "BE0477472701"})
+        contact = self.Partner.create(
+            {"name": "Known", "email": "contact0@company0.example.com", "parent_id": company.id}
+        )
+        lead = self._create_leads(vat="BE0477472701")
+        form = self._wizard_form(lead)
+        self.assertIn(company, form.company_match_ids)
+        self.assertIn(contact, form.contact_match_ids)
+        wizard = form.save()
+        self.assertEqual(wizard._match_reasons(company), ["email", "VAT", "company name"])
+        self.assertEqual(
+            wizard._match_reasons(contact), ["email", "VAT"], "a contact shares its company's VAT"
+        )
+        self.assertIn("Links the existing company", wizard.summary_html)

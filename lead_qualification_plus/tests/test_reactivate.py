@@ -66,6 +66,14 @@ class TestReactivate(ReactivateCommon):
         self.assertEqual(activity.user_id, self.user_salesman)
         self.assertIn("Called back, budget approved", lead.message_ids[0].body)
 
+    def test_reactivate_dialog_speaks_of_what_it_reactivates(self):
+        leads = self._create_leads(2)
+        self._disqualify(leads, user=self.user_salesman)
+        one = self._reactivate_wizard(leads[0], user=self.user_salesman)
+        self.assertTrue(one.explanation.startswith("The lead returns to the stage it was disqualified from"))
+        both = self._reactivate_wizard(leads, user=self.user_salesman)
+        self.assertTrue(both.explanation.startswith("The 2 leads return to the stages"))
+
     def test_reactivate_is_not_a_transition(self):
         """Going back to the stage it was disqualified from passes the rules into that stage."""
         lead = self._create_leads(stage_id=self.stage_contacted.id, function=False)

@@ -1,3 +1,5 @@
+from markupsafe import Markup
+
 from odoo import Command, api, fields, models
 
 from ..models.crm_qualification_profile import POLICIES, RECORD_KINDS
@@ -107,10 +109,59 @@ class CrmLeadQualify(models.TransientModel):
         domain="[('id', 'in', contact_match_ids)]",
         help="An existing contact to link instead of creating one; empty creates a new contact.",
     )
+    duplicates_html = fields.Html(
+        string="Existing Records",
+        compute="_compute_duplicates_html",
+        sanitize=False,
+        help="The existing companies and contacts the lead may be, and why each matched.",
+    )
+    summary_html = fields.Html(
+        string="What Qualifying Does",
+        compute="_compute_summary_html",
+        sanitize=False,
+    )
+    # What the opportunity of a single lead will be; the user may adjust it before confirming.
+    opportunity_name = fields.Char(
+        string="Name",
+        compute="_compute_opportunity_values",
+        store=True,
+        readonly=False,
+        compute_sudo=False,
+    )
+    currency_id = fields.Many2one(comodel_name="res.currency", compute="_compute_currency_id")
+    expected_revenue = fields.Monetary(
+        string="Expected Revenue",
+        compute="_compute_opportunity_values",
+        store=True,
+        readonly=False,
+        compute_sudo=False,
+    )
+    team_id = fields.Many2one(
+        comodel_name="crm.team",
+        string="Sales Team",
+        compute="_compute_opportunity_assignment",
+        store=True,
+        readonly=False,
+        compute_sudo=False,
+    )
+    user_id = fields.Many2one(
+        comodel_name="res.users",
+        string="Salesperson",
+        compute="_compute_opportunity_assignment",
+        store=True,
+        readonly=False,
+        compute_sudo=False,
+        domain="[('share', '=', False)]",
+    )
 
     # ------------------------------------------------------------
     # COMPUTES
     # ------------------------------------------------------------
+
+    def _get_saved_leads(self):
+        # The dialog's first load computes on a new wizard whose leads are new records (NewId): a domain
+        # searched with their ids would match nothing. The saved leads are what the profiles must judge.
+        return self.lead_ids._origin
 
     @api.depends("lead_ids")
     def _compute_lead_count(self):
@@ -120,7 +171,7 @@ class CrmLeadQualify(models.TransientModel):
     @api.depends("lead_ids")
     def _compute_suitable_profile_ids(self):
         for wizard in self:
-            leads = wizard.lead_ids
+            leads = wizard._get_saved_leads()
             companies = leads.company_id | self.env.company
             candidates = self.env["crm.qualification.profile"].search(
                 [("company_id", "in", [*companies.ids, False])]
@@ -133,7 +184,7 @@ class CrmLeadQualify(models.TransientModel):
     @api.depends("lead_ids")
     def _compute_profile_id(self):
         for wizard in self:
-            profiles = set(wizard.lead_ids._get_qualification_profiles().values())
+            profiles = set(wizard._get_saved_leads()._get_qualification_profiles().values())
             wizard.mixed_profiles = len(profiles) > 1
             wizard.profile_id = profiles.pop() if len(profiles) == 1 else False
 
@@ -164,12 +215,123 @@ class CrmLeadQualify(models.TransientModel):
     @api.depends("lead_ids")
     def _compute_matches(self):
         for wizard in self:
-            if len(wizard.lead_ids) != 1:
+            lead = wizard._get_saved_leads()
+            if len(lead) != 1:
                 wizard.company_match_ids = wizard.contact_match_ids = False
                 continue
-            matches = wizard.lead_ids._qualify_find_matches()[wizard.lead_ids.id]
+            matches = lead._qualify_find_matches()[lead.id]
             wizard.company_match_ids = matches["company"]
             wizard.contact_match_ids = matches["contact"]
+
+    def _match_reasons(self, partner):
+        """The reasons ``partner`` matched the wizard's single lead, as translated words."""
+        lead = self._get_saved_leads()
+        people = partner | partner.child_ids
+        phones = {lead.phone, lead.mobile, lead.phone_sanitized} - {False, ""}
+        checks = (
+            (lead.partner_id and lead.partner_id in people, self.env._("the lead's customer")),
+            (
+                lead.email_normalized and lead.email_normalized in people.mapped("email_normalized"),
+                self.env._("email"),
+            ),
+            (
+                lead.vat and (lead.vat.strip() in (partner.vat, partner.commercial_partner_id.vat)),
+                self.env._("VAT"),
+            ),
+            (phones & set(people.mapped("phone") + people.mapped("mobile")), self.env._("phone")),
+            (
+                partner.is_company and (lead.partner_name or "").strip() == partner.name,
+                self.env._("company name"),
+            ),
+        )
+        return [label for matched, label in checks if matched]
+
+    @api.depends("company_match_ids", "contact_match_ids")
+    def _compute_duplicates_html(self):
+        for wizard in self:
+            rows = [
+                Markup("<tr><td>%s</td><td>%s</td><td>%s</td></tr>")
+                % (kind, partner.display_name, ", ".join(wizard._match_reasons(partner)))
+                for kind, partners in (
+                    (self.env._("Company"), wizard.company_match_ids),
+                    (self.env._("Contact"), wizard.contact_match_ids),
+                )
+                for partner in partners
+            ]
+            wizard.duplicates_html = rows and Markup(
+                '<table class="table table-sm mb-0"><thead><tr><th>%s</th><th>%s</th><th>%s</th></tr>'
+                "</thead><tbody>%s</tbody></table>"
+            ) % (
+                self.env._("Kind"),
+                self.env._("Existing record"),
+                self.env._("Matched on"),
+                Markup("").join(rows),
+            )
+
+    @api.depends(
+        "create_partner",
+        "create_contact",
+        "create_opportunity",
+        "create_sale_order",
+        "company_link_id",
+        "contact_link_id",
+        "opportunity_name",
+    )
+    def _compute_summary_html(self):
+        for wizard in self:
+            lead = wizard._get_saved_leads()
+            if len(lead) != 1:
+                wizard.summary_html = False
+                continue
+            lines = []
+            if wizard.create_partner:
+                if wizard.company_link_id:
+                    lines.append(
+                        self.env._("Links the existing company “%s”", wizard.company_link_id.display_name)
+                    )
+                elif lead.partner_name:
+                    lines.append(self.env._("Creates the company “%s”", lead.partner_name))
+            contact_name = lead.contact_name or lead.email_from or lead.name
+            if wizard.create_contact:
+                if wizard.contact_link_id:
+                    lines.append(
+                        self.env._("Links the existing contact “%s”", wizard.contact_link_id.display_name)
+                    )
+                else:
+                    lines.append(self.env._("Creates the contact “%s”", contact_name))
+            if wizard.create_opportunity:
+                lines.append(
+                    self.env._("Converts the lead into the opportunity “%s”", wizard.opportunity_name or "")
+                )
+            else:
+                lines.append(self.env._("Keeps the lead a lead, marked qualified"))
+            if wizard.create_sale_order:
+                lines.append(self.env._("Creates a draft quotation for the customer"))
+            wizard.summary_html = Markup("<ul class='mb-0'>%s</ul>") % Markup("").join(
+                Markup("<li>%s</li>") % line for line in lines
+            )
+
+    @api.depends("lead_ids")
+    def _compute_opportunity_values(self):
+        for wizard in self:
+            lead = wizard._get_saved_leads()
+            single = len(lead) == 1
+            wizard.opportunity_name = lead.name if single else False
+            wizard.expected_revenue = lead.expected_revenue if single else 0.0
+
+    @api.depends("lead_ids")
+    def _compute_currency_id(self):
+        for wizard in self:
+            leads = wizard._get_saved_leads()
+            wizard.currency_id = (leads.company_id[:1] or self.env.company).currency_id
+
+    @api.depends("lead_ids", "profile_id")
+    def _compute_opportunity_assignment(self):
+        for wizard in self:
+            lead = wizard._get_saved_leads()
+            single = len(lead) == 1
+            wizard.team_id = single and (wizard.profile_id.opportunity_team_id or lead.team_id)
+            wizard.user_id = single and (wizard.profile_id.opportunity_user_id or lead.user_id)
 
     def _match_existing(self):
         return not self.profile_id or self.profile_id.match_existing_partners
@@ -193,7 +355,13 @@ class CrmLeadQualify(models.TransientModel):
         opportunity, else the partner."""
         self.ensure_one()
         leads = self.lead_ids
-        leads._check_qualify(self.profile_id)
+        # The name and expected revenue typed in the dialog count for the qualify rules (a budget to fill);
+        # a refused qualification leaves them as they were.
+        with self.env.cr.savepoint():
+            adjusted = self._get_adjusted_lead_values()
+            if adjusted:
+                leads.write(adjusted)
+            leads._check_qualify(self.profile_id)
         choices = {}
         if not self.mixed_profiles:
             for kind in RECORD_KINDS:
@@ -205,7 +373,27 @@ class CrmLeadQualify(models.TransientModel):
         if len(leads) == 1:
             links[leads.id] = {"company": self.company_link_id, "contact": self.contact_link_id}
         results = leads._qualify(profile=self.profile_id, choices=choices, links=links)
+        self._assign_opportunity(results)
         return self._action_open_result(results)
+
+    def _get_adjusted_lead_values(self):
+        """The single lead's name and expected revenue as adjusted in the dialog, when they changed."""
+        lead = self.lead_ids
+        if len(lead) != 1 or not self.create_opportunity:
+            return {}
+        values = {"name": self.opportunity_name, "expected_revenue": self.expected_revenue}
+        return {name: value for name, value in values.items() if value and value != lead[name]}
+
+    def _assign_opportunity(self, results):
+        """Give the single opportunity the team and salesperson chosen in the dialog."""
+        lead = self.lead_ids
+        if len(lead) != 1 or not any(result["opportunity_id"] for result in results):
+            return
+        values = {
+            name: self[name].id for name in ("team_id", "user_id") if self[name] and self[name] != lead[name]
+        }
+        if values:
+            lead.write(values)
 
     def _action_open_result(self, results):
         for key, model, name in (

@@ -62,6 +62,19 @@ class TestWebOrderQualification(OrderQualificationCommon):
         self.assertEqual(len(lead.qualification_event_ids), 1)
         self.assertEqual(order.originating_lead_id, lead)
 
+    def test_paid_web_order_mails_its_pdf_and_qualifies(self):
+        """A paid web order is confirmed and mailed with its PDF, rendered for real by wkhtmltopdf (tests
+        otherwise render reports as HTML and would hide a server that cannot print), and its buyer's lead is
+        qualified."""
+        lead = self._create_leads(partner_id=self.buyer.id)
+        order = self._web_order()
+        self._pay(order).with_context(force_report_rendering=True)._post_process()
+        self.assertEqual(order.state, "sale")
+        self.assertEqual(lead.qualification_state, "qualified")
+        pdf = order.message_ids.attachment_ids.filtered(lambda att: att.mimetype == "application/pdf")
+        self.assertEqual(len(pdf), 1, "the confirmation mail carries the order's PDF")
+        self.assertTrue(pdf.raw.startswith(b"%PDF"))
+
     def test_failing_qualification_does_not_fail_the_payment(self):
         self.webshop_profile.partner_policy = "always"
         individual = self.env["res.partner"].create({"name": "Ivy Individual", "email": "ivy@example.com"})

@@ -39,6 +39,15 @@ registry.category("web_tour.tours").add("lqp_disqualify_reactivate", {
             content: "The lead is disqualified",
         },
         {
+            trigger: ".o_form_view .o_field_widget[name='lost_reason_id']:contains('Lost')",
+            content: "The form says why the lead was disqualified",
+        },
+        {
+            trigger:
+                ".o_form_view .o_field_widget[name='disqualify_note']:contains('Bought from a competitor last month')",
+            content: "... with the note written when disqualifying",
+        },
+        {
             trigger: ".o_breadcrumb .o_back_button a, .o_breadcrumb li.breadcrumb-item a",
             content: "Back to the leads",
             run: "click",

@@ -41,5 +41,15 @@ registry.category("web_tour.tours").add("lqp_qualify_lead", {
             trigger: ".o_breadcrumb .active:contains('S0')",
             content: "The quotation has its number",
         },
+        {
+            trigger: ".o_breadcrumb a:contains('Tour qualify lead')",
+            content: "Back to the lead",
+            run: "click",
+        },
+        {
+            trigger:
+                ".o_form_view:has(.ribbon:contains('Qualified')) .o_statusbar_buttons:not(:has(button:contains('Convert to Opportunity'))):not(:has(.o_lqp_qualify_button))",
+            content: "A qualified lead offers neither Qualify nor Convert",
+        },
     ],
 });

@@ -51,6 +51,11 @@ registry.category("web_tour.tours").add("lqp_transition_rule_config", {
         ...pick(".o_field_widget[name='to_stage_id']", "LQP Qualified"),
         ...pick(".o_field_widget[name='team_ids']", "Qualification Team"),
         {
+            // The condition is counted within the rule's team and from-stage, not over every lead.
+            trigger: ".o_field_widget[name='lead_domain'] .o_domain_show_selection_button:contains('3 record(s)')",
+            content: "The rule applies to the three records of its team in its from-stage",
+        },
+        {
             trigger: "div[name='requirement_ids'] .o_field_x2many_list_row_add a",
             content: "Add a requirement",
             run: "click",

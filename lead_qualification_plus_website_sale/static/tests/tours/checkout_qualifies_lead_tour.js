@@ -25,5 +25,15 @@ registry.category("web_tour.tours").add("lqp_checkout_qualifies_lead", {
         ),
         // A service needs no delivery: the address leads straight to the payment.
         ...tourUtils.payWithDemo(),
+        {
+            // The status page moves on to the confirmation once the server has confirmed the order: a
+            // server that cannot print the order's PDF would leave the visitor on the status page.
+            content: "The visitor is thanked for the order",
+            trigger: "h3:contains('Thank you for your order.')",
+        },
+        {
+            content: "The order is shown confirmed",
+            trigger: "h5:contains('Order S') .fa-check-circle",
+        },
     ],
 });
