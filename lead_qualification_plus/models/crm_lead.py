@@ -402,13 +402,21 @@ class CrmLead(models.Model):
         finally:
             _QUALIFICATION_WRITES.reset(token)
 
+    def _loading_module_data(self):
+        """Whether a module's data file is being loaded (demo leads qualified months ago, with their history).
+
+        Both conditions are needed: the context key alone could come from any RPC caller, but no request is
+        ever served by a registry that is still being built.
+        """
+        return bool(self.env.context.get("install_filename")) and not self.pool.ready
+
     def _check_qualification_fields_unchanged(self, vals_list):
         """Refuse, outside the addon's own flows, values of QUALIFICATION_FIELDS that differ from the records'
         (from the defaults, when creating): whoever the caller (form, import, RPC), however high their rights.
 
         An unchanged value passes, so that an exported file imports back as it is.
         """
-        if qualification_writes_allowed():
+        if qualification_writes_allowed() or self._loading_module_data():
             return
         fnames = [fname for fname in QUALIFICATION_FIELDS if any(fname in vals for vals in vals_list)]
         if not fnames:

@@ -44,6 +44,13 @@ class TestForgedQualification(DisqualifyCommon):
         )
         self.assertFalse(lead.qualification_event_ids)
 
+    def test_data_file_context_does_not_open_the_fields(self):
+        # Demo data sets these fields while the registry loads it; an RPC caller can send the same context
+        # key, but to a registry that is ready.
+        Lead = self.env["crm.lead"].with_user(self.user_manager).with_context(install_filename="demo.xml")
+        with self.assertRaises(AccessError):
+            Lead.create({"name": "Forged", "user_id": self.user_salesman.id, **FORGED_VALUES})
+
     def test_create_is_refused(self):
         for user in (self.user_salesman, self.user_manager):
             Lead = self.env["crm.lead"].with_user(user)
