@@ -19,3 +19,4 @@ from . import test_ui_qualification_report
 from . import test_qualify_ui
 from . import test_order_qualification
 from . import test_transition_stakeholders
+from . import test_ui_transition_rule
