@@ -156,6 +156,12 @@ class CrmLead(models.Model):
                     lead.partner_id.commercial_partner_id.industry_id or lead.partner_id.industry_id
                 )
 
+    def _compute_is_partner_visible(self):
+        # Odoo hides an empty customer on leads, rare where records start as opportunities. Here every record
+        # starts as a lead (data/res_groups_data.xml) and qualifying reuses the customer set on it: hiding it
+        # would take the field away from everyone.
+        self.is_partner_visible = True
+
     @api.depends_context("uid")
     # A rule's condition may read any field: any write (write_date) makes the buttons be computed again.
     @api.depends("stage_id", "team_id", "type", "company_id", "write_date")
