@@ -896,18 +896,31 @@ class CrmLead(models.Model):
         if keep_contact:
             self._keep_disqualified_contacts()
         self._log_qualification_event("disqualified", reason=reason, note=note)
-        # The chatter note written below says all a tracking message would: no second message per record.
+        # The message below says the record is disqualified: its state needs no tracking line of its own.
         records = self.with_context(mail_notrack=True)
         for stage, stage_records in records.grouped("stage_id").items():
             stage_records.write({"disqualified_stage_id": stage.id})
         records.filtered(lambda lead: lead.type == "lead").write({"qualification_state": "disqualified"})
-        records.action_set_lost(
+        self._post_disqualification_messages(reason, note, reactivate_on)
+        # Tracked as Odoo's "Lost" is: followers of the "Opportunity Lost" subtype are notified.
+        self.action_set_lost(
             lost_reason_id=reason.id,
             date_disqualified=fields.Datetime.now(),
             disqualified_user_id=self.env.uid,
             reactivate_on=reactivate_on or False,
         )
-        self._message_log_batch(bodies=self._disqualification_messages(reason, note, reactivate_on))
+
+    def _post_disqualification_messages(self, reason, note, reactivate_on):
+        """One chatter message per record: Odoo's lost tracking message, with our reason and note as its body.
+
+        Where the caller switched tracking off, no tracking message will be posted: a note is logged instead.
+        """
+        bodies = self._disqualification_messages(reason, note, reactivate_on)
+        if self.env.context.get("tracking_disable") or self.env.context.get("mail_notrack"):
+            self._message_log_batch(bodies=bodies)
+            return
+        for body, records in self.grouped(lambda lead: bodies[lead.id]).items():
+            records._track_set_log_message(body)
 
     def _disqualification_messages(self, reason, note, reactivate_on):
         if reason:
