@@ -1105,11 +1105,16 @@ class CrmLead(models.Model):
     def create(self, vals_list):
         # Creating a record directly in a stage (import, quick create in a kanban column) moves it into
         # that stage: the rules "from any stage" apply; rules from given stages cannot, there is none.
+        # Without such a rule, no savepoint: its flush would compute the pending fields of every record (Odoo's
+        # predictive probability among them) before Odoo would, with other results.
+        rules = self.env["crm.transition.rule"]._get_candidate_rules("stage", from_any_only=True)
+        if not rules:
+            return super().create(vals_list)
         with self.env.cr.savepoint():
             leads = super().create(vals_list)
             to_check = leads - leads._get_transition_rules_skipped()
             if to_check:
-                to_check._enforce_transition_rules(dict.fromkeys(to_check.ids, False), {}, creating=True)
+                to_check._enforce_transition_rules(dict.fromkeys(to_check.ids, False), {}, rules=rules)
         return leads
 
     def write(self, vals):
@@ -1120,13 +1125,17 @@ class CrmLead(models.Model):
         )
         if not moving:
             return super().write(vals)
+        # No savepoint without a rule into the stage, as for create.
+        rules = self.env["crm.transition.rule"]._get_candidate_rules("stage", [vals["stage_id"]])
+        if not rules:
+            return super().write(vals)
         from_stages = {lead.id: lead.stage_id.id for lead in moving}
         stage_entry = {lead.id: lead.date_last_stage_update for lead in moving}
         # The rules see the records as written (a form saves the filled fields with the new stage);
         # the savepoint undoes the whole write, for every record, when they refuse it.
         with self.env.cr.savepoint():
             result = super().write(vals)
-            moving._enforce_transition_rules(from_stages, stage_entry)
+            moving._enforce_transition_rules(from_stages, stage_entry, rules=rules)
         return result
 
     def check_transition(self, stage_id):
@@ -1247,13 +1256,9 @@ class CrmLead(models.Model):
         dbname = self.env.cr.dbname
         return self.browse([lead_id for lead_id in self.ids if (dbname, lead_id) in skipped])
 
-    def _enforce_transition_rules(self, from_stages, stage_entry, creating=False):
-        """Raise when a transition rule refuses the move of self (records now in their new stage)."""
-        rules = self.env["crm.transition.rule"]._get_candidate_rules(
-            "stage", set(self.stage_id.ids), from_any_only=creating
-        )
-        if not rules:
-            return
+    def _enforce_transition_rules(self, from_stages, stage_entry, rules):
+        """Raise when one of ``rules`` (candidate rules of the stage target) refuses the move of self (records
+        now in their new stage)."""
         verdicts = []
         for stage, leads in self.grouped("stage_id").items():
             stage_rules = rules.filtered(lambda rule, stage=stage: rule.to_stage_id == stage)

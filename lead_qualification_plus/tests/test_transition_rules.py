@@ -421,6 +421,8 @@ class TestTransitionEnforcement(TransitionRuleCommon):
             self.assertEqual(leads.stage_id, self.stage_contacted)
             return with_rules - without_rules
 
+        # A first run fills Odoo's caches (defaults of the records a move creates): only warm runs compare.
+        extra_queries(10)
         extra_10, extra_100 = extra_queries(10), extra_queries(100)
         self.assertEqual(extra_10, extra_100, "The rules cost the same queries for 10 and 100 records")
         self.assertLessEqual(extra_100, 20)
