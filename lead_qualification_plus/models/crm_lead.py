@@ -901,7 +901,7 @@ class CrmLead(models.Model):
         for stage, stage_records in records.grouped("stage_id").items():
             stage_records.write({"disqualified_stage_id": stage.id})
         records.filtered(lambda lead: lead.type == "lead").write({"qualification_state": "disqualified"})
-        self._post_disqualification_messages(reason, note, reactivate_on)
+        self._post_with_tracking(self._disqualification_messages(reason, note, reactivate_on))
         # Tracked as Odoo's "Lost" is: followers of the "Opportunity Lost" subtype are notified.
         self.action_set_lost(
             lost_reason_id=reason.id,
@@ -910,12 +910,12 @@ class CrmLead(models.Model):
             reactivate_on=reactivate_on or False,
         )
 
-    def _post_disqualification_messages(self, reason, note, reactivate_on):
-        """One chatter message per record: Odoo's lost tracking message, with our reason and note as its body.
+    def _post_with_tracking(self, bodies):
+        """Make ``bodies`` ({record id: body}) the body of the tracking message of the write to come, one
+        message per record, with Odoo's subtype (lost, restored) that notifies its followers.
 
         Where the caller switched tracking off, no tracking message will be posted: a note is logged instead.
         """
-        bodies = self._disqualification_messages(reason, note, reactivate_on)
         if self.env.context.get("tracking_disable") or self.env.context.get("mail_notrack"):
             self._message_log_batch(bodies=bodies)
             return
@@ -997,9 +997,9 @@ class CrmLead(models.Model):
         # Archived, a record keeps probability 0 while its automated probability follows its stage; Odoo's
         # restore only recomputes a probability still equal to the automated one: realign them first.
         records.write({"probability": 0, "automated_probability": 0})
-        records._record_reactivation(note=note)
-        # Odoo's restore clears the lost reason and recomputes the probability.
-        records.action_unarchive()
+        self._record_reactivation(note=note)
+        # Odoo's restore clears the lost reason and recomputes the probability, tracked as Odoo's "Restored".
+        self.action_unarchive()
         self._schedule_reactivation_follow_up()
 
     def _get_reactivation_stages(self):
@@ -1040,7 +1040,7 @@ class CrmLead(models.Model):
         body = Markup("<p>%s</p>") % self.env._("Reactivated.")
         if note:
             body += plaintext2html(note)
-        self._message_log_batch(bodies=dict.fromkeys(self.ids, body))
+        self._post_with_tracking(dict.fromkeys(self.ids, body))
 
     def _schedule_reactivation_follow_up(self):
         """Plan a "Follow up reactivated lead" activity for the salesperson of each record of self.
