@@ -1105,8 +1105,8 @@ class CrmLead(models.Model):
     def create(self, vals_list):
         # Creating a record directly in a stage (import, quick create in a kanban column) moves it into
         # that stage: the rules "from any stage" apply; rules from given stages cannot, there is none.
-        # Without such a rule, no savepoint: its flush would compute the pending fields of every record (Odoo's
-        # predictive probability among them) before Odoo would, with other results.
+        # Without such a rule, no savepoint: its flush would compute the pending fields of every record
+        # (Odoo's predictive probability among them) before Odoo would, with other results.
         rules = self.env["crm.transition.rule"]._get_candidate_rules("stage", from_any_only=True)
         if not rules:
             return super().create(vals_list)

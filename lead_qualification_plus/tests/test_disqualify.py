@@ -123,9 +123,7 @@ class TestDisqualify(DisqualifyCommon):
         self.env.flush_all()
         self.env.cr.flush()
 
-        message = self.env["mail.message"].search(
-            [("model", "=", "crm.lead"), ("res_id", "=", lead.id), ("message_type", "!=", "user_notification")]
-        )
+        message = self.env["mail.message"].search([("model", "=", "crm.lead"), ("res_id", "=", lead.id)])
         self.assertEqual(len(message), 1, "one message per disqualified record")
         self.assertEqual(message.subtype_id, self.env.ref("crm.mt_lead_lost"))
         self.assertIn("Disqualified: Lost", message.body)

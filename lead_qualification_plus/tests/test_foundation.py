@@ -26,8 +26,8 @@ class TestFoundation(LeadQualificationCommon):
         self.assertEqual(lead.partner_id, customer)
 
     def test_every_test_file_runs_in_odoo(self):
-        """Odoo's runner runs only the test modules that tests/__init__.py imports (pytest finds files by name):
-        a file left out would silently never run there."""
+        """Odoo's runner runs only the test modules that tests/__init__.py imports (pytest finds the files by
+        name): a file left out would silently never run there."""
         for module in ("lead_qualification_plus", "lead_qualification_plus_website_sale"):
             tests = Path(get_module_path(module)) / "tests"
             imported = {
