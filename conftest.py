@@ -4,7 +4,39 @@ pytest-odoo skips every HttpCase without --odoo-http and Odoo skips browser test
 chromium is missing; both look like success unless they are turned into failures here.
 """
 
+import functools
+
 import pytest
+
+
+def pytest_configure(config):
+    _stop_chrome_even_when_unresponsive()
+
+
+def _stop_chrome_even_when_unresponsive():
+    """A Chrome too slow to answer makes Odoo's ``ChromeBrowser.stop`` raise before it closes the websocket:
+    the reader thread of that websocket then keeps pytest from ever exiting, after the failure is reported.
+    Close it and end Chrome whatever happened."""
+    # Imported once pytest-odoo has read Odoo's configuration.
+    from odoo.tests.common import ChromeBrowser  # noqa: PLC0415
+
+    stop = ChromeBrowser.stop
+    if getattr(stop, "lqp_wrapped", False):
+        return
+
+    @functools.wraps(stop)
+    def stop_and_close(self):
+        try:
+            stop(self)
+        finally:
+            if getattr(self, "ws", None) is not None and self.ws.connected:
+                self.ws.close()
+            if self.chrome and self.chrome.poll() is None:
+                self.chrome.kill()
+                self.chrome.wait(15)
+
+    stop_and_close.lqp_wrapped = True
+    ChromeBrowser.stop = stop_and_close
 
 
 def _not_run(session):

@@ -228,6 +228,12 @@ class CrmLead(models.Model):
                     lead.partner_id.commercial_partner_id.industry_id or lead.partner_id.industry_id
                 )
 
+    def _compute_is_partner_visible(self):
+        # Odoo hides an empty customer on leads, rare where records start as opportunities. Here every record
+        # starts as a lead (data/res_groups_data.xml) and qualifying reuses the customer set on it: hiding it
+        # would take the field away from everyone.
+        self.is_partner_visible = True
+
     @api.depends_context("uid")
     # A rule's condition may read any field: any write (write_date) makes the buttons be computed again.
     @api.depends("stage_id", "team_id", "type", "company_id", "qualification_state", "active", "write_date")
@@ -1086,22 +1092,23 @@ class CrmLead(models.Model):
         # readable in the chatter.
         cancelled = self._describe_planned_activities()
         self._log_qualification_event("disqualified", reason=reason, note=note)
-        # The chatter note written below says all a tracking message would: no second message per record.
+        # The message below says the record is disqualified: its state needs no tracking line of its own.
         records = self.with_context(mail_notrack=True)
+        bodies = self._disqualification_messages(reason, note, reactivate_on)
+        for lead_id, activities in cancelled.items():
+            bodies[lead_id] += activities
         with self._qualification_writes():
             for stage, stage_records in records.grouped("stage_id").items():
                 stage_records.write({"disqualified_stage_id": stage.id})
             records.filtered(lambda lead: lead.type == "lead").write({"qualification_state": "disqualified"})
-            records.action_set_lost(
+            self._post_with_tracking(bodies)
+            # Tracked as Odoo's "Lost" is: followers of the "Opportunity Lost" subtype are notified.
+            self.action_set_lost(
                 lost_reason_id=reason.id,
                 date_disqualified=fields.Datetime.now(),
                 disqualified_user_id=self.env.uid,
                 reactivate_on=reactivate_on or False,
             )
-        bodies = self._disqualification_messages(reason, note, reactivate_on)
-        for lead_id, activities in cancelled.items():
-            bodies[lead_id] += activities
-        self._message_log_batch(bodies=bodies)
 
     def _describe_planned_activities(self):
         """Return ``{lead_id: html}`` listing the planned activities of each record of self that has some:
@@ -1127,6 +1134,18 @@ class CrmLead(models.Model):
                 Markup().join(items),
             )
         return descriptions
+
+    def _post_with_tracking(self, bodies):
+        """Make ``bodies`` ({record id: body}) the body of the tracking message of the write to come, one
+        message per record, with Odoo's subtype (lost, restored) that notifies its followers.
+
+        Where the caller switched tracking off, no tracking message will be posted: a note is logged instead.
+        """
+        if self.env.context.get("tracking_disable") or self.env.context.get("mail_notrack"):
+            self._message_log_batch(bodies=bodies)
+            return
+        for body, records in self.grouped(lambda lead: bodies[lead.id]).items():
+            records._track_set_log_message(body)
 
     def _disqualification_messages(self, reason, note, reactivate_on):
         if reason:
@@ -1205,9 +1224,9 @@ class CrmLead(models.Model):
         # Archived, a record keeps probability 0 while its automated probability follows its stage; Odoo's
         # restore only recomputes a probability still equal to the automated one: realign them first.
         records.write({"probability": 0, "automated_probability": 0})
-        records._record_reactivation(note=note)
-        # Odoo's restore clears the lost reason and recomputes the probability.
-        records.action_unarchive()
+        self._record_reactivation(note=note)
+        # Odoo's restore clears the lost reason and recomputes the probability, tracked as Odoo's "Restored".
+        self.action_unarchive()
         self._schedule_reactivation_follow_up()
 
     def _get_reactivation_stages(self):
@@ -1249,7 +1268,7 @@ class CrmLead(models.Model):
         body = Markup("<p>%s</p>") % self.env._("Reactivated.")
         if note:
             body += plaintext2html(note)
-        self._message_log_batch(bodies=dict.fromkeys(self.ids, body))
+        self._post_with_tracking(dict.fromkeys(self.ids, body))
 
     def _schedule_reactivation_follow_up(self):
         """Plan a "Follow up reactivated lead" activity for the salesperson of each record of self.
@@ -1384,11 +1403,16 @@ class CrmLead(models.Model):
         self._check_qualification_fields_unchanged(vals_list)
         # Creating a record directly in a stage (import, quick create in a kanban column) moves it into
         # that stage: the rules "from any stage" apply; rules from given stages cannot, there is none.
+        # Without such a rule, no savepoint: its flush would compute the pending fields of every record
+        # (Odoo's predictive probability among them) before Odoo would, with other results.
+        rules = self.env["crm.transition.rule"]._get_candidate_rules("stage", from_any_only=True)
+        if not rules:
+            return super().create(vals_list)
         with self.env.cr.savepoint():
             leads = super().create(vals_list)
             to_check = leads - leads._get_transition_rules_skipped()
             if to_check:
-                to_check._enforce_transition_rules(dict.fromkeys(to_check.ids, False), {}, creating=True)
+                to_check._enforce_transition_rules(dict.fromkeys(to_check.ids, False), {}, rules=rules)
         return leads
 
     def write(self, vals):
@@ -1400,13 +1424,17 @@ class CrmLead(models.Model):
         )
         if not moving:
             return super().write(vals)
+        # No savepoint without a rule into the stage, as for create.
+        rules = self.env["crm.transition.rule"]._get_candidate_rules("stage", [vals["stage_id"]])
+        if not rules:
+            return super().write(vals)
         from_stages = {lead.id: lead.stage_id.id for lead in moving}
         stage_entry = {lead.id: lead.date_last_stage_update for lead in moving}
         # The rules see the records as written (a form saves the filled fields with the new stage);
         # the savepoint undoes the whole write, for every record, when they refuse it.
         with self.env.cr.savepoint():
             result = super().write(vals)
-            moving._enforce_transition_rules(from_stages, stage_entry)
+            moving._enforce_transition_rules(from_stages, stage_entry, rules=rules)
         return result
 
     def check_transition(self, stage_id):
@@ -1551,13 +1579,9 @@ class CrmLead(models.Model):
         dbname = self.env.cr.dbname
         return self.browse([lead_id for lead_id in self.ids if (dbname, lead_id) in skipped])
 
-    def _enforce_transition_rules(self, from_stages, stage_entry, creating=False):
-        """Raise when a transition rule refuses the move of self (records now in their new stage)."""
-        rules = self.env["crm.transition.rule"]._get_candidate_rules(
-            "stage", set(self.stage_id.ids), from_any_only=creating
-        )
-        if not rules:
-            return
+    def _enforce_transition_rules(self, from_stages, stage_entry, rules):
+        """Raise when one of ``rules`` (candidate rules of the stage target) refuses the move of self (records
+        now in their new stage)."""
         verdicts = []
         for stage, leads in self.grouped("stage_id").items():
             stage_rules = rules.filtered(lambda rule, stage=stage: rule.to_stage_id == stage)

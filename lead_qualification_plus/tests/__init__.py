@@ -25,3 +25,4 @@ from . import test_qualification_guard
 from . import test_api_validation
 from . import test_faults
 from . import test_qualification_settings
+from . import test_ui_transition_rule

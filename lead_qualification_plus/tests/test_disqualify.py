@@ -106,6 +106,33 @@ class TestDisqualify(DisqualifyCommon):
         self.assertIn("Went with a competitor", message.body)
         self.assertEqual(message.author_id, self.user_salesman.partner_id)
 
+    def test_disqualify_is_tracked_as_odoo_lost(self):
+        """Disqualifying is Odoo's "Lost" in the chatter: one message of the "Opportunity Lost" subtype, with
+        Odoo's tracking lines and our reason and note, so the followers of that subtype hear of it."""
+        lead = self._create_leads(stage_id=self.stage_contacted.id)
+        lead.message_subscribe(
+            partner_ids=self.user_manager.partner_id.ids, subtype_ids=self.env.ref("crm.mt_lead_lost").ids
+        )
+        # As a commit would: Odoo tracks no change of a record created in the same transaction.
+        self.env.cr.flush()
+        # Odoo's own context: the shared fixtures switch tracking off.
+        env = self.env(user=self.user_salesman, context={"lang": "en_US"})
+        env["crm.lead.disqualify"].with_context(default_lead_ids=lead.ids).create(
+            {"reason_id": self.reason_lost.id, "note": "Went with a competitor"}
+        ).action_disqualify()
+        self.env.flush_all()
+        self.env.cr.flush()
+
+        message = self.env["mail.message"].search([("model", "=", "crm.lead"), ("res_id", "=", lead.id)])
+        self.assertEqual(len(message), 1, "one message per disqualified record")
+        self.assertEqual(message.subtype_id, self.env.ref("crm.mt_lead_lost"))
+        self.assertIn("Disqualified: Lost", message.body)
+        self.assertIn("Went with a competitor", message.body)
+        self.assertEqual(
+            set(message.tracking_value_ids.field_id.mapped("name")), {"active", "lost_reason_id"}
+        )
+        self.assertIn(self.user_manager.partner_id, message.notified_partner_ids)
+
     def test_reactivation_date_defaults_from_reason(self):
         lead = self._create_leads()
         wizard = self._disqualify_wizard(lead, reason_id=self.reason_cannot_contact.id)

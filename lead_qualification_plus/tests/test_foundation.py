@@ -1,4 +1,9 @@
+import ast
+from pathlib import Path
+
 from odoo.exceptions import AccessError
+from odoo.modules.module import get_module_path
+from odoo.tests import Form
 
 from .common import LeadQualificationCommon
 
@@ -9,6 +14,30 @@ class TestFoundation(LeadQualificationCommon):
         self.assertTrue(self.user_salesman.has_group("crm.group_use_lead"))
         lead = self.env["crm.lead"].with_user(self.user_salesman).create({"name": "Fresh lead"})
         self.assertEqual(lead.type, "lead")
+
+    def test_new_lead_form_offers_the_customer(self):
+        """Records now start as leads, whose form Odoo shows without customer: the addon keeps it there."""
+        customer = self.env["res.partner"].create({"name": "Known Customer", "email": "known@example.com"})
+        form = Form(self.env["crm.lead"].with_user(self.user_salesman))
+        form.name = "Desks for the new office"
+        form.partner_id = customer
+        lead = form.save()
+        self.assertEqual(lead.type, "lead")
+        self.assertEqual(lead.partner_id, customer)
+
+    def test_every_test_file_runs_in_odoo(self):
+        """Odoo's runner runs only the test modules that tests/__init__.py imports (pytest finds the files by
+        name): a file left out would silently never run there."""
+        for module in ("lead_qualification_plus", "lead_qualification_plus_website_sale"):
+            tests = Path(get_module_path(module)) / "tests"
+            imported = {
+                alias.name
+                for node in ast.walk(ast.parse((tests / "__init__.py").read_text()))
+                if isinstance(node, ast.ImportFrom)
+                for alias in node.names
+            }
+            files = {path.stem for path in tests.glob("test_*.py")}
+            self.assertFalse(files - imported, f"add them to {module}/tests/__init__.py")
 
     def test_new_lead_is_open(self):
         lead = self._create_leads()

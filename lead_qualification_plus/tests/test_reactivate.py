@@ -74,6 +74,32 @@ class TestReactivate(ReactivateCommon):
         both = self._reactivate_wizard(leads, user=self.user_salesman)
         self.assertTrue(both.explanation.startswith("The 2 leads return to the stages"))
 
+    def test_reactivate_is_tracked_as_odoo_restore(self):
+        """Reactivating is Odoo's "Restore" in the chatter: one message of the "Opportunity Restored" subtype
+        with our note, so the followers of that subtype hear of it."""
+        lead = self._create_leads(stage_id=self.stage_contacted.id)
+        self._disqualify(lead)
+        lead.message_subscribe(
+            partner_ids=self.user_manager.partner_id.ids, subtype_ids=self.env.ref("crm.mt_lead_restored").ids
+        )
+        # As a commit would: Odoo tracks no change of a record created in the same transaction.
+        self.env.cr.flush()
+        # Odoo's own context: the shared fixtures switch tracking off.
+        env = self.env(user=self.user_salesman, context={"lang": "en_US"})
+        env["crm.lead.reactivate"].with_context(default_lead_ids=lead.ids).create(
+            {"note": "Called back, budget approved"}
+        ).action_reactivate()
+        self.env.flush_all()
+        self.env.cr.flush()
+
+        message = self.env["mail.message"].search([("model", "=", "crm.lead"), ("res_id", "=", lead.id)])
+        # The disqualification's note is there already.
+        message = message.filtered(lambda msg: "Disqualified" not in msg.body)
+        self.assertEqual(len(message), 1, "one message per reactivated record")
+        self.assertEqual(message.subtype_id, self.env.ref("crm.mt_lead_restored"))
+        self.assertIn("Called back, budget approved", message.body)
+        self.assertIn(self.user_manager.partner_id, message.notified_partner_ids)
+
     def test_reactivate_is_not_a_transition(self):
         """Going back to the stage it was disqualified from passes the rules into that stage."""
         lead = self._create_leads(stage_id=self.stage_contacted.id, function=False)
