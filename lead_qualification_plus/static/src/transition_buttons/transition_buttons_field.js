@@ -4,8 +4,9 @@ import { standardFieldProps } from "@web/views/fields/standard_field_props";
 import { openTransitionChecklist } from "../transition_checklist/transition_opener";
 
 /**
- * One highlighted button per transition rule available on the record (field transition_rule_ids):
- * a click saves the record and opens the rule's checklist popup; closing it reloads the record.
+ * One button per transition rule available on the record (field transition_rule_ids): a click saves the
+ * record and opens the rule's checklist popup; closing it reloads the record. Secondary buttons: the form's
+ * one primary action stays Odoo's (New Quotation) or the addon's Qualify.
  */
 export class TransitionButtonsField extends Component {
     static template = "lead_qualification_plus.TransitionButtonsField";

@@ -24,6 +24,22 @@ registry.category("web_tour.tours").add("lqp_transition_popup", {
             run: "click",
         },
         {
+            trigger: ".o_form_view .o_form_statusbar .o_lqp_transition_button:contains('Log first call')",
+            content: "The header keeps one primary button: the transition buttons are secondary",
+            run() {
+                const primaries = [
+                    ...document.querySelectorAll(".o_form_view .o_form_statusbar .btn-primary"),
+                ].filter((button) => button.offsetParent);
+                if (primaries.length !== 1) {
+                    throw new Error(
+                        `The lead form's header has ${primaries.length} primary buttons: ${primaries
+                            .map((button) => button.textContent.trim())
+                            .join(", ")}`
+                    );
+                }
+            },
+        },
+        {
             trigger: ".o_form_view .o_lqp_transition_button:contains('Log first call')",
             content: "Open the transition's checklist",
             run: "click",
@@ -93,8 +109,8 @@ registry.category("web_tour.tours").add("lqp_transition_popup", {
             run: "click",
         },
         {
-            trigger: ".modal .modal-footer button[name='action_schedule_activities_done']",
-            content: "Odoo's activity dialog carries the summary; mark the call done there",
+            trigger: ".modal .modal-footer button.btn-primary[name='action_schedule_activities_done']:contains('Mark as Done')",
+            content: "Odoo's activity dialog carries the summary; marking the call done is its primary button",
             run() {
                 const note = document.querySelector(".modal .o_form_view [name='note']");
                 if (!note || !note.textContent.includes("Wants 40 desks before March")) {
