@@ -1,3 +1,5 @@
+from lxml import etree
+
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
@@ -84,6 +86,29 @@ class TestTransitionChecklist(TransitionRuleCommon):
         scheduler.action_schedule_activities_done()
         self.assertTrue(self._line(wizard, "Call the customer").met)
         self.assertTrue(self._line(wizard, "Summary noted").met)
+
+    def test_log_as_done_dialog_offers_marking_done_first(self):
+        """The dialog of 'Log as done' has one primary button, and it marks the activity done: Odoo's
+        'Schedule' would plan it instead, and the requirement would stay unmet."""
+        lead = self._create_leads(function=False)
+        wizard = self._open(lead)
+        action = self._line(wizard, "Call the customer").action_activity_dialog(mark_done=True)
+        view_id = action["views"][0][0]
+        self.assertTrue(view_id, "the dialog has a view of its own")
+        arch = etree.fromstring(
+            self.env["mail.activity.schedule"].with_user(self.user_salesman).get_view(view_id)["arch"]
+        )
+        primaries = [
+            button
+            # The footer of a single activity; the other one schedules an activity plan.
+            for button in arch.xpath("//footer[@invisible='plan_id']//button[contains(@class, 'btn-primary')]")
+            if button.get("invisible") not in ("True", "1")
+        ]
+        self.assertEqual([button.get("name") for button in primaries], ["action_schedule_activities_done"])
+        self.assertEqual(primaries[0].get("string"), "Mark as Done")
+        # Planning stays the dialog of 'Schedule'.
+        action = self._line(wizard, "Meeting planned").action_activity_dialog()
+        self.assertFalse(action["views"][0][0])
 
     def test_done_activity_without_text_is_not_a_note(self):
         lead = self._create_leads(function=False)

@@ -152,6 +152,11 @@ class CrmLeadTransitionLine(models.TransientModel):
         }
         if mark_done and (wizard.note or "").strip():
             context["default_note"] = plaintext2html(wizard.note)
+        view = (
+            self.env.ref("lead_qualification_plus.mail_activity_schedule_view_form_log_done")
+            if mark_done
+            else None
+        )
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Log %(activity)s as done", activity=activity_type.name)
@@ -159,7 +164,7 @@ class CrmLeadTransitionLine(models.TransientModel):
             else self.env._("Schedule %(activity)s", activity=activity_type.name),
             "res_model": "mail.activity.schedule",
             "view_mode": "form",
-            "views": [(False, "form")],
+            "views": [(view.id if view else False, "form")],
             "target": "new",
             "context": context,
         }

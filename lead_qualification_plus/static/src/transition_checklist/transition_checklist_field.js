@@ -52,6 +52,14 @@ export class TransitionChecklistField extends X2ManyField {
         return hints[line.data.kind] || "";
     }
 
+    /** The type goes in the tooltip: "Log Send survey as done" does not read as a sentence. */
+    logDoneTitle(line) {
+        return _t(
+            "Log the %s as done in Odoo's activity dialog, with the summary below as its note",
+            line.data.activity_type_id[1]
+        );
+    }
+
     get wizard() {
         return this.props.record;
     }
