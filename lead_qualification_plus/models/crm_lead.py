@@ -1658,12 +1658,20 @@ class CrmLead(models.Model):
                 "move it. A sales manager can force the move from that checklist.",
                 rule=first_rule.name,
             )
-        raise TransitionBlockedError(
-            self.env._(
+        if len(blocked) == 1:
+            message = self.env._(
+                "The work this transition requires is not done yet:\n%(lines)s\n\n%(way_forward)s",
+                lines="\n".join(lines),
+                way_forward=way_forward,
+            )
+        else:
+            message = self.env._(
                 "The work these transitions require is not done yet:\n%(lines)s\n\n%(way_forward)s",
                 lines="\n".join(lines),
                 way_forward=way_forward,
-            ),
+            )
+        raise TransitionBlockedError(
+            message,
             lead=first_lead,
             rule=first_rule,
         )

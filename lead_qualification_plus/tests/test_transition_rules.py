@@ -263,6 +263,18 @@ class TestTransitionEnforcement(TransitionRuleCommon):
         leads.invalidate_recordset()
         self.assertEqual(leads.stage_id, self.stage_new, "No record moved")
 
+    def test_refusal_speaks_of_one_or_many_transitions(self):
+        """One refused move reads in the singular, several in the plural."""
+        self._create_rule([self.requirement])
+        leads = self._create_leads(2, function=False)
+        with self.assertRaises(ValidationError) as caught:
+            leads[0].write({"stage_id": self.stage_contacted.id})
+        self.assertIn("The work this transition requires", str(caught.exception))
+        self.assertNotIn("these transitions", str(caught.exception))
+        with self.assertRaises(ValidationError) as caught:
+            leads.write({"stage_id": self.stage_contacted.id})
+        self.assertIn("The work these transitions require", str(caught.exception))
+
     def test_salesperson_moves_own_lead(self):
         self._create_rule([self.requirement])
         lead = self._create_leads(function=False)
