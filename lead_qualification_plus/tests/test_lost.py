@@ -1,5 +1,7 @@
 from datetime import timedelta
 
+from lxml import etree
+
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
@@ -58,6 +60,26 @@ class TestLostOpportunity(DisqualifyCommon):
         self.assertEqual(opportunity.stage_id, self.stage_qualified)
         self.assertEqual(opportunity.qualification_state, "qualified")
         self.assertEqual(opportunity.qualification_event_ids.sorted("id")[-1].event, "reactivated")
+
+    def test_lost_opportunity_form_says_lost(self):
+        """A lost opportunity's form says when, by whom and from which stage it was lost: "disqualified" is
+        the word for leads."""
+        arch = etree.fromstring(
+            self.env["crm.lead"].with_user(self.user_salesman).get_view(view_type="form")["arch"]
+        )
+        labels = {
+            field.get("name"): field.get("string")
+            for field in arch.xpath("//group[@name='opportunity_partner']//field")
+            if field.get("name") in ("date_disqualified", "disqualified_user_id", "disqualified_stage_id")
+        }
+        self.assertEqual(
+            labels,
+            {
+                "date_disqualified": "Lost On",
+                "disqualified_user_id": "Lost By",
+                "disqualified_stage_id": "Lost From Stage",
+            },
+        )
 
     def test_lost_without_reason_keeps_working(self):
         opportunity = self._create_leads(type="opportunity")
