@@ -419,6 +419,22 @@ class TestQualificationReport(QualificationReportCommon):
                     report.read_group(self._fixture_domain(), [], context["graph_groupbys"], lazy=False)
                 )
 
+    def test_qualification_pivot_opens_by_quarter(self):
+        """Three measures per month scrolled sideways after four months: the pivot opens by quarter."""
+        action = self.env.ref("lead_qualification_plus.crm_qualification_report_action")
+        context = safe_eval(action.context, {"uid": self.user_manager.id})
+        self.assertEqual(context["pivot_column_groupby"], ["create_date:quarter"])
+        arch = self.env["crm.qualification.report"].get_view(view_type="pivot")["arch"]
+        self.assertIn('interval="quarter"', arch)
+
+    def test_reasons_pie_has_one_slice_per_reason(self):
+        """The pie of disqualification reasons names each slice once: grouped by category too, a slice
+        read "Spam / Spam" and the legend cut it."""
+        action = self.env.ref("lead_qualification_plus.crm_qualification_report_action_reasons")
+        context = safe_eval(action.context, {"uid": self.user_manager.id})
+        self.assertEqual(context["graph_mode"], "pie")
+        self.assertEqual(context["graph_groupbys"], ["lost_reason_id"])
+
     # ------------------------------------------------------------
     # ACCESS
     # ------------------------------------------------------------
