@@ -22,7 +22,8 @@ TRANSITION_LEAD = ["Office chairs for a new floor"]
 # An opportunity whose next stage a demo rule gates, and that stage.
 BLOCKED_OPPORTUNITY = ["Meeting room equipment"]
 BLOCKED_STAGE = "Contacted"
-QUALIFY_LEADS = ["Office furniture for 40 desks", "One standing desk"]
+# The Qualify dialog of a known customer's lead shows the existing records it matches.
+QUALIFY_LEADS = ["Second office for Deco Addict", "Office furniture for 40 desks", "One standing desk"]
 RULE = ["Log first call"]
 PROFILE = ["B2B: company, contact, opportunity"]
 MODULE = "lead_qualification_plus"
