@@ -148,6 +148,8 @@ def take(args):
             salesman.goto(f"/odoo/action-crm.crm_lead_action_pipeline/{blocked_id}", ".o_statusbar_status")
             salesman.page.click(f".o_statusbar_status button.o_arrow_button:has-text('{BLOCKED_STAGE}')")
             salesman.wait(".modal .o_lqp_transition_blocked")
+            # The pointer left on the refused stage would show it highlighted behind the dialog.
+            salesman.page.mouse.move(0, 0)
             salesman.shot("transition_refused")
             salesman.page.click(".modal .modal-footer button:has-text('Close')")
 
