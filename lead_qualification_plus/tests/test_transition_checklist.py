@@ -101,7 +101,9 @@ class TestTransitionChecklist(TransitionRuleCommon):
         primaries = [
             button
             # The footer of a single activity; the other one schedules an activity plan.
-            for button in arch.xpath("//footer[@invisible='plan_id']//button[contains(@class, 'btn-primary')]")
+            for button in arch.xpath(
+                "//footer[@invisible='plan_id']//button[contains(@class, 'btn-primary')]"
+            )
             if button.get("invisible") not in ("True", "1")
         ]
         self.assertEqual([button.get("name") for button in primaries], ["action_schedule_activities_done"])
