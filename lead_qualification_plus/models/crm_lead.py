@@ -424,6 +424,11 @@ class CrmLead(models.Model):
         """
         if qualification_writes_allowed() or self._loading_module_data():
             return
+        if not self:
+            # create adds the defaults (a ``default_*`` context key, a user's own default) to the values
+            # after this check: they are values like the others.
+            defaults = self.default_get(list(QUALIFICATION_FIELDS))
+            vals_list = [{**defaults, **vals} for vals in vals_list]
         fnames = [fname for fname in QUALIFICATION_FIELDS if any(fname in vals for vals in vals_list)]
         if not fnames:
             return

@@ -210,6 +210,16 @@ class CrmLeadDomainMixin(models.AbstractModel):
             raise self._lead_domain_error(label, error) from error
         return parsed
 
+    def _check_references_readable(self, fnames):
+        """Raise an AccessError when a record of self links, in ``fnames``, records the user may not read.
+
+        A rule or profile binds the leads of the teams it names: one naming another company's team would
+        let a manager configure that company's qualification.
+        """
+        for record in self:
+            for fname in fnames:
+                record[fname].check_access("read")
+
     # ------------------------------------------------------------
     # BUSINESS
     # ------------------------------------------------------------
