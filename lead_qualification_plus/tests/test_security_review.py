@@ -79,9 +79,25 @@ class TestConditionReadsOnlyWhatTheManagerMayRead(LeadDomainCommon):
                 self._assert_condition_refused(where, "[('partner_id.signup_type', '=', 'reset')]")
         self._assert_condition_refused("rule", "[('partner_id', 'any', [('signup_type', '=', 'reset')])]")
 
+    def test_model_read_in_part_is_refused(self):
+        """Each user reads their own API keys only: at save the condition sees the manager's, on a move
+        it would see everyone's."""
+        condition = "[('company_id.user_ids.api_key_ids.name', '=like', 'a%')]"
+        for where in ("rule", "requirement", "profile"):
+            with self.subTest(where=where):
+                self._assert_refused(
+                    lambda where=where: self._save_condition(where, condition), message="only some records"
+                )
+
     def test_readable_path_is_accepted(self):
-        rule = self._save_condition("rule", "[('partner_id.name', '=like', 'A%')]")
-        self.assertTrue(rule)
+        for condition in (
+            "[('partner_id.name', '=like', 'A%')]",
+            "[('partner_id.user_ids.login', '=', 'x'), ('team_id.member_ids.name', '!=', False)]",
+            "[('order_ids.amount_total', '>', 100)]",
+            "[('partner_id.opportunity_ids.expected_revenue', '>', 100)]",
+        ):
+            with self.subTest(condition=condition):
+                self.assertTrue(self._save_condition("rule", condition))
 
     def test_administrator_may_use_it(self):
         rule = self._save_condition("rule", "[('partner_id.signup_type', '=', 'reset')]", user=self.env.user)
