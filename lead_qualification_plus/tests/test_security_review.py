@@ -201,3 +201,19 @@ class TestOtherCompanyConfiguration(LeadDomainCommon):
         with self.assertRaises(UserError):
             wizard.action_qualify()
         self.assertEqual(lead.qualification_state, "open")
+
+
+@tagged("post_install", "-at_install")
+class TestOriginatingLeadDefaults(LeadDomainCommon):
+    """The qualification report counts a lead's customers by the orders it originated: a default is no way
+    around qualifying."""
+
+    def test_context_default_is_refused(self):
+        lead = self._create_leads()
+        customer = self.env["res.partner"].create({"name": "LQP default customer"})
+        Order = self.env["sale.order"].with_user(self.user_manager)
+        with self.assertRaises(AccessError):
+            Order.with_context(default_originating_lead_id=lead.id).create({"partner_id": customer.id})
+        self.assertFalse(self.env["sale.order"].search([("originating_lead_id", "=", lead.id)]))
+        order = Order.with_context(default_originating_lead_id=False).create({"partner_id": customer.id})
+        self.assertFalse(order.originating_lead_id)
