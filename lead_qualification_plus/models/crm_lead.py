@@ -990,11 +990,7 @@ class CrmLead(models.Model):
     # ------------------------------------------------------------
 
     def toggle_active(self):
-        # Odoo's "Restore" and "Unarchive" bring a disqualified record back too: it must leave the same
-        # trace as a reactivation and not stay "disqualified" while open.
-        set_aside = self.filtered(lambda lead: not lead.active and lead.date_disqualified)
-        if set_aside:
-            set_aside._record_reactivation()
+        # Odoo's "Restore" and "Unarchive" bring a disqualified record back too: see write.
         result = super().toggle_active()
         # A restored record is no longer lost to anyone, as Odoo clears its lost reason.
         self.filtered(lambda lead: lead.active and lead.lost_to_competitor_id).lost_to_competitor_id = False
@@ -1422,6 +1418,12 @@ class CrmLead(models.Model):
 
     def write(self, vals):
         self._check_qualification_fields_unchanged([vals])
+        if vals.get("active"):
+            # Odoo's Restore, an import or an RPC call bringing a disqualified record back must leave the
+            # trace of a reactivation, and not leave it "disqualified" while active.
+            set_aside = self.filtered(lambda lead: not lead.active and lead.date_disqualified)
+            if set_aside:
+                set_aside._record_reactivation()
         if not vals.get("stage_id"):
             return super().write(vals)
         moving = (self - self._get_transition_rules_skipped()).filtered(

@@ -1,6 +1,7 @@
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
+from .test_disqualify import DisqualifyCommon
 from .test_lead_domain import LeadDomainCommon
 
 
@@ -217,3 +218,27 @@ class TestOriginatingLeadDefaults(LeadDomainCommon):
         self.assertFalse(self.env["sale.order"].search([("originating_lead_id", "=", lead.id)]))
         order = Order.with_context(default_originating_lead_id=False).create({"partner_id": customer.id})
         self.assertFalse(order.originating_lead_id)
+
+
+@tagged("post_install", "-at_install")
+class TestSetAsideRecordsComeBackOneWay(DisqualifyCommon):
+    """A disqualified record returns only by a reactivation, which leaves its trace, whatever the path."""
+
+    def test_history_lines_through_the_lead(self):
+        lead = self._create_leads()
+        with self.assertRaises(AccessError):
+            lead.with_user(self.user_salesman).write(
+                {"qualification_event_ids": [(0, 0, {"event": "qualified", "user_id": self.user_salesman.id})]}
+            )
+        self.assertFalse(lead.qualification_event_ids)
+
+    def test_writing_active_reactivates(self):
+        """An import or an RPC write of ``active`` is Odoo's Restore: the record is open again, with its
+        ``reactivated`` event, never active and still "disqualified"."""
+        lead = self._create_leads()
+        self._disqualify(lead, user=self.user_salesman)
+        lead.with_user(self.user_salesman).write({"active": True})
+        self.assertRecordValues(
+            lead, [{"active": True, "qualification_state": "open", "date_disqualified": False}]
+        )
+        self.assertEqual(sorted(lead.qualification_event_ids.mapped("event")), ["disqualified", "reactivated"])
