@@ -65,8 +65,8 @@ class TestQualificationDefaults(LeadDomainCommon):
 
 @tagged("post_install", "-at_install")
 class TestConditionReadsOnlyWhatTheManagerMayRead(LeadDomainCommon):
-    """Rules run their conditions whoever moves a lead: a condition may not reach what its author may not read,
-    else saving it and reading how many records it blocks would tell them."""
+    """Rules run their conditions whoever moves a lead: a condition may not reach what its author may not
+    read, else saving it and reading how many records it blocks would tell them."""
 
     def _assert_condition_refused(self, where, condition):
         # Odoo refuses a search on a field the user may not read (AccessError); the condition is run at save.
@@ -138,7 +138,9 @@ class TestOtherCompanyConfiguration(LeadDomainCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.company_b = cls.env["res.company"].create({"name": "LQP Other Company"})
-        cls.team_b = cls.env["crm.team"].create({"name": "Other Company Team", "company_id": cls.company_b.id})
+        cls.team_b = cls.env["crm.team"].create(
+            {"name": "Other Company Team", "company_id": cls.company_b.id}
+        )
         cls.profile_b = cls.env["crm.qualification.profile"].create(
             {"name": "Other Company Profile", "company_id": cls.company_b.id}
         )
@@ -150,7 +152,9 @@ class TestOtherCompanyConfiguration(LeadDomainCommon):
                 {"name": "Other rule", "to_stage_id": self.stage_won.id, "company_id": self.company_b.id}
             )
         with self.assertRaises(AccessError):
-            env["crm.qualification.profile"].create({"name": "Other profile", "company_id": self.company_b.id})
+            env["crm.qualification.profile"].create(
+                {"name": "Other profile", "company_id": self.company_b.id}
+            )
         with self.assertRaises(AccessError):
             self.profile_b.with_user(self.user_manager).write({"lead_domain": "[('priority', '=', '3')]"})
 
@@ -228,7 +232,11 @@ class TestSetAsideRecordsComeBackOneWay(DisqualifyCommon):
         lead = self._create_leads()
         with self.assertRaises(AccessError):
             lead.with_user(self.user_salesman).write(
-                {"qualification_event_ids": [(0, 0, {"event": "qualified", "user_id": self.user_salesman.id})]}
+                {
+                    "qualification_event_ids": [
+                        (0, 0, {"event": "qualified", "user_id": self.user_salesman.id})
+                    ]
+                }
             )
         self.assertFalse(lead.qualification_event_ids)
 
@@ -241,4 +249,6 @@ class TestSetAsideRecordsComeBackOneWay(DisqualifyCommon):
         self.assertRecordValues(
             lead, [{"active": True, "qualification_state": "open", "date_disqualified": False}]
         )
-        self.assertEqual(sorted(lead.qualification_event_ids.mapped("event")), ["disqualified", "reactivated"])
+        self.assertEqual(
+            sorted(lead.qualification_event_ids.mapped("event")), ["disqualified", "reactivated"]
+        )
