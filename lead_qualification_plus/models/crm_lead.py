@@ -424,6 +424,11 @@ class CrmLead(models.Model):
         """
         if qualification_writes_allowed() or self._loading_module_data():
             return
+        if not self:
+            # create adds the defaults (a ``default_*`` context key, a user's own default) to the values
+            # after this check: they are values like the others.
+            defaults = self.default_get(list(QUALIFICATION_FIELDS))
+            vals_list = [{**defaults, **vals} for vals in vals_list]
         fnames = [fname for fname in QUALIFICATION_FIELDS if any(fname in vals for vals in vals_list)]
         if not fnames:
             return
@@ -985,11 +990,7 @@ class CrmLead(models.Model):
     # ------------------------------------------------------------
 
     def toggle_active(self):
-        # Odoo's "Restore" and "Unarchive" bring a disqualified record back too: it must leave the same
-        # trace as a reactivation and not stay "disqualified" while open.
-        set_aside = self.filtered(lambda lead: not lead.active and lead.date_disqualified)
-        if set_aside:
-            set_aside._record_reactivation()
+        # Odoo's "Restore" and "Unarchive" bring a disqualified record back too: see write.
         result = super().toggle_active()
         # A restored record is no longer lost to anyone, as Odoo clears its lost reason.
         self.filtered(lambda lead: lead.active and lead.lost_to_competitor_id).lost_to_competitor_id = False
@@ -1417,6 +1418,12 @@ class CrmLead(models.Model):
 
     def write(self, vals):
         self._check_qualification_fields_unchanged([vals])
+        if vals.get("active"):
+            # Odoo's Restore, an import or an RPC call bringing a disqualified record back must leave the
+            # trace of a reactivation, and not leave it "disqualified" while active.
+            set_aside = self.filtered(lambda lead: not lead.active and lead.date_disqualified)
+            if set_aside:
+                set_aside._record_reactivation()
         if not vals.get("stage_id"):
             return super().write(vals)
         moving = (self - self._get_transition_rules_skipped()).filtered(

@@ -200,6 +200,7 @@ class CrmLeadDomainMixin(models.AbstractModel):
         parsed = self._parse_lead_domain(domain, label)
         if not parsed:
             return parsed
+        self._check_lead_domain_models(parsed, label)
         try:
             with self.env.cr.savepoint():
                 self.env["crm.lead"].with_context(active_test=False).search_count(parsed, limit=1)
@@ -209,6 +210,45 @@ class CrmLeadDomainMixin(models.AbstractModel):
         except (psycopg2.Error, ValueError, TypeError) as error:
             raise self._lead_domain_error(label, error) from error
         return parsed
+
+    @api.model
+    def _check_lead_domain_models(self, domain, label):
+        """Refuse a condition reading a model of which the user saving it may read only their own part.
+
+        Run at save as the user, such a condition sees that part only; on a stage move it sees every record
+        (see ``_filter_by_domains``): saving it and watching which moves it refuses, or how many records it
+        blocks, would tell its author what they may not read (a colleague's API keys...). Company rules,
+        which apply to everyone, and paths that stay on readable records are not concerned.
+        """
+        Rule = self.env["ir.rule"]
+        eval_context = Rule._eval_context()
+        user_groups = self.env.user.groups_id
+        for model_name in sorted({model_name for model_name, _fname in self._lead_domain_fields(domain)}):
+            # sudo: the rules' definitions, to tell whether the user's own ones limit what they read.
+            group_rules = Rule._get_rules(model_name).sudo().filtered(lambda rule: rule.groups & user_groups)
+            limited = group_rules and not any(
+                expression.normalize_domain(safe_eval(rule.domain_force or "[]", eval_context))
+                in ([expression.TRUE_LEAF], [(1, "=", 1)])
+                for rule in group_rules
+            )
+            if limited:
+                raise self._lead_domain_error(
+                    label,
+                    self.env._(
+                        "it reads %(model)s, of which you may read only some records",
+                        model=self.env[model_name]._description,
+                    ),
+                )
+
+    def _check_references_readable(self, fnames):
+        """Raise an AccessError when a record of self links, in ``fnames``, records the user may not read.
+
+        A rule or profile binds the leads of the teams it names: one naming another company's team would
+        let a manager configure that company's qualification.
+        """
+        for record in self:
+            for fname in fnames:
+                record[fname].check_access("read")
 
     # ------------------------------------------------------------
     # BUSINESS

@@ -121,6 +121,10 @@ class CrmQualificationProfile(models.Model):
         for profile in self:
             self._validate_lead_domain(profile.lead_domain, profile.name)
 
+    @api.constrains("team_ids", "opportunity_team_id")
+    def _check_teams(self):
+        self._check_references_readable(["team_ids", "opportunity_team_id"])
+
     # ------------------------------------------------------------
     # BUSINESS
     # ------------------------------------------------------------

@@ -113,6 +113,10 @@ class CrmTransitionRule(models.Model):
         for rule in self:
             self._validate_lead_domain(rule.lead_domain, rule.name)
 
+    @api.constrains("team_ids")
+    def _check_team_ids(self):
+        self._check_references_readable(["team_ids"])
+
     @api.constrains("target", "to_stage_id", "from_stage_ids")
     def _check_stages(self):
         for rule in self:

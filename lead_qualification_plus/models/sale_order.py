@@ -33,7 +33,9 @@ class SaleOrder(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        if any(vals.get("originating_lead_id") for vals in vals_list):
+        # create adds the defaults (a ``default_*`` context key, a user's own default) after this check.
+        default = self.default_get(["originating_lead_id"]).get("originating_lead_id")
+        if default or any(vals.get("originating_lead_id") for vals in vals_list):
             self._check_originating_lead_written()
         return super().create(vals_list)
 

@@ -26,3 +26,4 @@ from . import test_api_validation
 from . import test_faults
 from . import test_qualification_settings
 from . import test_ui_transition_rule
+from . import test_security_review
