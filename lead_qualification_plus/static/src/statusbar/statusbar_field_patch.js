@@ -18,6 +18,8 @@ patch(StatusBarField.prototype, {
                 await record.update({ [name]: previous });
             } else {
                 await record.discard();
+                // From the server: whatever the refused save left in the record, the saved stage shows.
+                await record.load();
             }
             throw error;
         });
