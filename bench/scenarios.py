@@ -209,6 +209,8 @@ def _setup_transition_move(env, rules_active):
 def _move_leads(env, data):
     leads, stage_to = data
     leads.write({"stage_id": stage_to.id})
+    # Without rules into the stage, the write leaves Odoo's own recomputations pending: both sides pay them.
+    env.flush_all()
 
 
 def _setup_report_leads(env):
