@@ -221,6 +221,8 @@ class CrmLeadDomainMixin(models.AbstractModel):
         which apply to everyone, and paths that stay on readable records are not concerned.
         """
         Rule = self.env["ir.rule"]
+        # Record rules are administrators' expressions (only Settings may write ir.rule), evaluated here as
+        # Odoo itself evaluates them (ir.rule._compute_domain): never a manager's condition in this context.
         eval_context = Rule._eval_context()
         user_groups = self.env.user.groups_id
         for model_name in sorted({model_name for model_name, _fname in self._lead_domain_fields(domain)}):

@@ -162,6 +162,24 @@ class CrmTransitionRule(models.Model):
     # BUSINESS
     # ------------------------------------------------------------
 
+    @api.model
+    def _names_widened_without(self, fname, removed, model_names=("crm.transition.rule",)):
+        """The names of the records of ``model_names`` (every company, archived ones included) whose
+        many2many ``fname`` holds nothing but ``removed``: empty means "all", so deleting ``removed`` would
+        widen them."""
+        names = []
+        for model_name in model_names:
+            # sudo: the rules and profiles of every company rely on ``removed``, whoever deletes it; only
+            # their names come out, in the refusal.
+            records = (
+                self.env[model_name]
+                .sudo()
+                .with_context(active_test=False)
+                .search([(fname, "in", removed.ids)])
+            )
+            names += [record.name for record in records if not record[fname] - removed]
+        return ", ".join(f"“{name}”" for name in names)
+
     def _scope_filter(self):
         """Return a predicate ``(team_id, lead_type, company_id, from_stage_id) -> bool``: whether rule
         ``self`` applies to such a record, its condition apart. Plain values: it runs for every record."""
