@@ -2,7 +2,7 @@
     "name": "Lead Qualification Plus",
     "summary": "Qualify leads with profiles, enforce stage transition requirements, "
     "disqualify with reasons and reactivate, track stakeholders and competitors",
-    "version": "18.0.1.0.0",
+    "version": "18.0.2.0.0",
     "category": "Sales/CRM",
     "website": "https://github.com/lead-qualification-plus/lead_qualification_plus",
     "author": "Lead Qualification Plus",
@@ -37,7 +37,7 @@
         "views/sale_order_views.xml",
         "security/crm_qualification_report_security.xml",
         "report/crm_qualification_report_views.xml",
-        "report/crm_transition_block_report_views.xml",
+        "views/crm_transition_block_log_views.xml",
     ],
     "demo": [
         "demo/res_users_demo.xml",

@@ -28,7 +28,7 @@ RULE = ["Log first call"]
 PROFILE = ["B2B: company, contact, opportunity"]
 MODULE = "lead_qualification_plus"
 # Reports: every window action of the addon whose XML id says report, these first.
-REPORTS = ["crm_qualification_report_action", "crm_transition_block_report_action"]
+REPORTS = ["crm_qualification_report_action", "crm_transition_block_log_action"]
 
 SETTLE_MS = 1200  # animations and late renders after the awaited element shows
 

@@ -18,3 +18,4 @@ from . import crm_stage
 from . import crm_team
 from . import res_groups
 from . import ir_model_fields
+from . import crm_transition_block_log

@@ -1,5 +1,4 @@
 import logging
-import threading
 from collections import defaultdict
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -10,9 +9,10 @@ from markupsafe import Markup, escape
 
 from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.modules import module as odoo_module
 from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 from odoo.tools import format_date, format_list, parse_contact_from_email, plaintext2html
+
+from ..tools import running_tests
 
 _logger = logging.getLogger(__name__)
 
@@ -1298,12 +1298,7 @@ class CrmLead(models.Model):
         no other back: it keeps its date (the next run tries again), and its team leader gets an activity
         saying why. Returns a ``ReactivationRun``: how many were reactivated, and which failed and why.
         """
-        testing = (
-            odoo_module.current_test
-            or getattr(threading.current_thread(), "testing", False)
-            or self.env.registry.in_test_mode()
-        )
-        auto_commit = not testing
+        auto_commit = not running_tests(self.env)
         run = self._reactivate_due_leads(batch_size=batch_size, auto_commit=auto_commit)
         if run.failed:
             _logger.warning(

@@ -1,2 +1,1 @@
 from . import crm_qualification_report
-from . import crm_transition_block_report

@@ -1,6 +1,9 @@
 from odoo.addons.mail.tests.common import mail_new_test_user
 from odoo.tests import TransactionCase
 
+# Where the transition block log looks up whether it runs in a test: patched to log as in production.
+BLOCK_LOG_MODULE = "odoo.addons.lead_qualification_plus.models.crm_transition_block_log"
+
 
 def set_qualification_fields(records, values):
     """Write ``values``, some of them fields only the addon's own flows may change, as a fixture."""

@@ -10,6 +10,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 
 from ..models.crm_lead import is_concurrency_error
+from .common import BLOCK_LOG_MODULE
 from .stakeholder_common import StakeholderCommon
 from .test_disqualify import DisqualifyCommon
 from .test_order_qualification import OrderQualificationCommon
@@ -186,11 +187,11 @@ class TestBlockLogWaitIsBounded(DisqualifyCommon):
                 ],
             }
         )
-        cls.Block = cls.env["crm.transition.block.report"]
+        cls.Block = cls.env["crm.transition.block.log"]
 
     def test_log_cursor_waits_for_locks_a_bounded_time(self):
         with (
-            patch.object(type(self.Block), "_in_tests", lambda model: False),
+            patch(f"{BLOCK_LOG_MODULE}.running_tests", return_value=False),
             self.Block._block_log_cursor() as cr,
         ):
             cr.execute("SHOW lock_timeout")
@@ -207,9 +208,9 @@ class TestBlockLogWaitIsBounded(DisqualifyCommon):
         started = time.monotonic()
         try:
             with (
-                patch.object(type(self.Block), "_in_tests", lambda model: False),
+                patch(f"{BLOCK_LOG_MODULE}.running_tests", return_value=False),
                 self.assertLogs(
-                    "odoo.addons.lead_qualification_plus.report.crm_transition_block_report", "WARNING"
+                    BLOCK_LOG_MODULE, "WARNING"
                 ),
                 self.assertRaises(ValidationError),
             ):

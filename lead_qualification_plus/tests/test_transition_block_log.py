@@ -5,7 +5,7 @@ import odoo
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
-from .common import LeadQualificationCommon
+from .common import BLOCK_LOG_MODULE, LeadQualificationCommon
 
 
 @tagged("post_install", "-at_install")
@@ -42,7 +42,7 @@ class TestTransitionBlockReport(LeadQualificationCommon):
         )
         cls.lead_sally, cls.lead_sally_2 = cls._create_leads(2)
         cls.lead_alan = cls._create_leads(1, user_id=cls.user_salesman_all.id, phone="+32 470 000000")
-        cls.Block = cls.env["crm.transition.block.report"]
+        cls.Block = cls.env["crm.transition.block.log"]
 
     @contextmanager
     def _spy_block_log(self):
@@ -170,7 +170,7 @@ class TestTransitionBlockReport(LeadQualificationCommon):
                 yield self.env.cr
 
         with (
-            patch.object(type(self.Block), "_in_tests", lambda model: False),
+            patch(f"{BLOCK_LOG_MODULE}.running_tests", return_value=False),
             patch.object(type(self.env.registry), "cursor", own_cursor),
         ):
             self.env["crm.lead"]._log_transition_blocks([(self.lead_sally, self.rule_call, self.req_phone)])
@@ -186,10 +186,10 @@ class TestTransitionBlockReport(LeadQualificationCommon):
             raise odoo.sql_db.PoolError("no connection left")
 
         with (
-            patch.object(type(self.Block), "_in_tests", lambda model: False),
+            patch(f"{BLOCK_LOG_MODULE}.running_tests", return_value=False),
             patch.object(type(self.env.registry), "cursor", broken_cursor),
             self.assertLogs(
-                "odoo.addons.lead_qualification_plus.report.crm_transition_block_report", "WARNING"
+                BLOCK_LOG_MODULE, "WARNING"
             ),
         ):
             self.env["crm.lead"]._log_transition_blocks([(self.lead_sally, self.rule_call, self.req_phone)])

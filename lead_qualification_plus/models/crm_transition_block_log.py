@@ -1,10 +1,10 @@
 import logging
-import threading
 from contextlib import contextmanager
 
-import odoo
 from odoo import api, fields, models
 from odoo.tools import SQL
+
+from ..tools import running_tests
 
 _logger = logging.getLogger(__name__)
 
@@ -15,7 +15,7 @@ BLOCK_LOG_LOCK_TIMEOUT = "2s"
 BLOCK_LOG_STATEMENT_TIMEOUT = "10s"
 
 
-class CrmTransitionBlockReport(models.Model):
+class CrmTransitionBlockLog(models.Model):
     """One row each time a transition rule refused to move a record: which rule, which requirements were
     not met, for which lead, team and salesperson, and when.
 
@@ -25,8 +25,8 @@ class CrmTransitionBlockReport(models.Model):
     transaction (see ``_log_blocks``).
     """
 
-    _name = "crm.transition.block.report"
-    _description = "Transition Block Analysis"
+    _name = "crm.transition.block.log"
+    _description = "Transition Block Log"
     _order = "date desc, id desc"
     _rec_name = "rule_id"
 
@@ -70,7 +70,7 @@ class CrmTransitionBlockReport(models.Model):
     )
     requirement_ids = fields.Many2many(
         comodel_name="crm.transition.requirement",
-        relation="crm_transition_block_report_requirement_rel",
+        relation="crm_transition_block_log_requirement_rel",
         column1="block_id",
         column2="requirement_id",
         string="Unmet Requirements",
@@ -127,29 +127,14 @@ class CrmTransitionBlockReport(models.Model):
         Tests run in one transaction that is never committed: there the log goes in that transaction
         (the records it refers to exist only there), in a savepoint so that a failure leaves it usable.
         """
-        if self._in_tests():
-            with self._test_cursor() as cr:
-                yield cr
+        if running_tests(self.env):
+            with self.env.cr.savepoint(flush=False):
+                yield self.env.cr
             return
         with self.env.registry.cursor() as cr:
             cr.execute(SQL("SET LOCAL lock_timeout = %s", BLOCK_LOG_LOCK_TIMEOUT))
             cr.execute(SQL("SET LOCAL statement_timeout = %s", BLOCK_LOG_STATEMENT_TIMEOUT))
             yield cr
-
-    @api.model
-    def _in_tests(self):
-        # The same flags Odoo's own code checks to avoid committing in tests, set by Odoo's test runner and
-        # by pytest-odoo; the registry's test mode covers the HTTP requests of browser tests.
-        return bool(
-            self.env.registry.in_test_mode()
-            or getattr(threading.current_thread(), "testing", False)
-            or odoo.modules.module.current_test
-        )
-
-    @contextmanager
-    def _test_cursor(self):
-        with self.env.cr.savepoint(flush=False):
-            yield self.env.cr
 
     @api.model
     def _create_blocks_in(self, env, values):
