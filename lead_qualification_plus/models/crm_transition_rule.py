@@ -1,12 +1,34 @@
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
+
+# Refused moves listed in one refusal: a mass move names the first ones and counts the others.
+_REFUSAL_LINES_SHOWN = 20
+
+
+class TransitionBlockedError(ValidationError):
+    """A transition rule refuses a move: the web client offers the refused rule's checklist.
+
+    Its ``context`` (sent to the web client with the error) names the first refused record and rule."""
+
+    def __init__(self, message, lead, rule):
+        super().__init__(message)
+        self.context = {
+            "lqp_transition_blocked": {
+                "lead_id": lead.id,
+                "rule_id": rule.id,
+                "rule": rule.name,
+                "target": rule.target,
+            }
+        }
 
 
 class CrmTransitionRule(models.Model):
     """A transition a lead/opportunity may only take when the work it demands is done.
 
-    The rules are records; the lead evaluates all the rules that apply to a write in one pass
-    (``_evaluate_moves``), with one grouped read per requirement kind whatever the number of records.
+    The rules are records, and the engine lives here: the rules that apply to a move are evaluated in one pass
+    (``_evaluate_moves``), with one grouped read per requirement kind whatever the number of records; their
+    verdicts are authorised, explained, logged and raised by ``_check_moves``. The lead only says which move
+    it makes and calls it.
     """
 
     _name = "crm.transition.rule"
@@ -254,6 +276,119 @@ class CrmTransitionRule(models.Model):
                 verdicts.append((lead, rule, Requirement.browse(unmet_ids), satisfied))
         return verdicts
 
+    def _check_moves(self, leads, from_stages, stage_entry):
+        """Raise when a rule of self refuses to let ``leads`` take their transition: an AccessError when the
+        user may not perform it (rule groups), else a TransitionBlockedError listing the work still to do.
+
+        Stage rules judge the records now in their stage (the records as written, in their new stage);
+        qualification rules judge every record. ``from_stages`` and ``stage_entry`` are as for
+        ``_evaluate_moves``. Every refused move is logged in the transition block log before raising.
+        """
+        qualify_rules = self.filtered(lambda rule: rule.target == "qualify")
+        stage_rules = self - qualify_rules
+        verdicts = qualify_rules._evaluate_moves(leads, from_stages, stage_entry) if qualify_rules else []
+        if stage_rules:
+            for stage, stage_leads in leads.grouped("stage_id").items():
+                rules = stage_rules.filtered(lambda rule, stage=stage: rule.to_stage_id == stage)
+                verdicts += rules._evaluate_moves(stage_leads, from_stages, stage_entry)
+        # The rules are read in superuser mode (they bind every user); who moves is the user of the records.
+        # Superuser mode bypasses access rights, and the allowed groups are an access right; the
+        # requirements still apply.
+        if not leads.env.su:
+            self._check_verdicts_allowed(verdicts)
+        self._raise_for_blocked(verdicts)
+        return True
+
+    def _get_transition_label(self):
+        self.ensure_one()
+        if self.target == "qualify":
+            return self.env._('"%(rule)s" (qualification)', rule=self.name)
+        return self.env._('"%(rule)s" (to %(stage)s)', rule=self.name, stage=self.to_stage_id.name)
+
+    @api.model
+    def _raise_for_blocked(self, verdicts):
+        """Log and raise a TransitionBlockedError for the verdicts of ``_evaluate_moves`` whose work is not
+        done; return when there is none."""
+        blocked = [(lead, rule, unmet) for lead, rule, unmet, satisfied in verdicts if not satisfied]
+        if not blocked:
+            return
+        # The refusal point of every path (stage write, create, qualify): the block log counts it here.
+        self.env["crm.transition.block.log"]._log_blocks(blocked)
+        first_lead, first_rule, _unmet = blocked[0]
+        raise TransitionBlockedError(self._format_blocked(blocked), lead=first_lead, rule=first_rule)
+
+    @api.model
+    def _check_verdicts_allowed(self, verdicts):
+        """Raise an AccessError when the user may not perform a transition of ``verdicts`` (rule groups)."""
+        user_groups = self.env.user.groups_id
+        rules = self.union(*(rule for _lead, rule, _unmet, _ok in verdicts))
+        refused = {rule for rule in rules if rule.group_ids and not rule.group_ids & user_groups}
+        forbidden = [(lead, rule) for lead, rule, _unmet, _ok in verdicts if rule in refused]
+        if not forbidden:
+            return
+        lines = [
+            self.env._(
+                "- %(record)s: %(transition)s is reserved to %(groups)s",
+                record=lead.display_name,
+                transition=rule._get_transition_label(),
+                groups=", ".join(rule.group_ids.mapped("full_name")),
+            )
+            for lead, rule in forbidden
+        ]
+        raise AccessError(
+            self.env._(
+                "You are not allowed to perform these transitions:\n%(lines)s\nAsk a colleague who may.",
+                lines="\n".join(lines),
+            )
+        )
+
+    @api.model
+    def _format_blocked(self, blocked):
+        """The refusal message of ``blocked`` (``(lead, rule, unmet requirements)`` triples): what each
+        record still needs, then what to do next."""
+        lines = []
+        for lead, rule, unmet in blocked[:_REFUSAL_LINES_SHOWN]:
+            if rule.match == "any":
+                header = self.env._(
+                    "%(record)s — %(transition)s needs at least one of:",
+                    record=lead.display_name,
+                    transition=rule._get_transition_label(),
+                )
+            else:
+                header = self.env._(
+                    "%(record)s — %(transition)s still needs:",
+                    record=lead.display_name,
+                    transition=rule._get_transition_label(),
+                )
+            lines.append(header)
+            lines.extend(f"    • {name}" for name in unmet.mapped("name"))
+        if len(blocked) > _REFUSAL_LINES_SHOWN:
+            lines.append(self.env._("... and %(count)s more.", count=len(blocked) - _REFUSAL_LINES_SHOWN))
+        first_rule = blocked[0][1]
+        if first_rule.target == "qualify":
+            way_forward = self.env._(
+                'Open the record and click "%(rule)s" in its header: its checklist lets you do the work, '
+                "then qualify.",
+                rule=first_rule.name,
+            )
+        else:
+            way_forward = self.env._(
+                'Open the record and click "%(rule)s" in its header: its checklist lets you do the work and '
+                "move it. A sales manager can force the move from that checklist.",
+                rule=first_rule.name,
+            )
+        if len(blocked) == 1:
+            return self.env._(
+                "The work this transition requires is not done yet:\n%(lines)s\n\n%(way_forward)s",
+                lines="\n".join(lines),
+                way_forward=way_forward,
+            )
+        return self.env._(
+            "The work these transitions require is not done yet:\n%(lines)s\n\n%(way_forward)s",
+            lines="\n".join(lines),
+            way_forward=way_forward,
+        )
+
     @api.model
     def _get_candidate_rules(self, target, to_stage_ids=None, from_any_only=False):
         """The active rules of ``target`` (moving into ``to_stage_ids`` for stage rules), all companies."""
@@ -280,11 +415,7 @@ class CrmTransitionRule(models.Model):
         if self.company_id:
             domain.append(("company_id", "=", self.company_id.id))
         leads = self.env["crm.lead"].search(domain)
-        verdicts = self._evaluate_moves(
-            leads,
-            {lead.id: lead.stage_id.id for lead in leads},
-            {lead.id: lead.date_last_stage_update for lead in leads},
-        )
+        verdicts = self._evaluate_moves(leads, *leads._get_stage_origins())
         return self.env["crm.lead"].union(
             *(lead for lead, _rule, _unmet, satisfied in verdicts if not satisfied)
         )

@@ -1,3 +1,4 @@
+from . import crm_lead_disqualify_mixin
 from . import crm_lead_lost
 from . import crm_lead_transition
 from . import crm_lead_transition_line

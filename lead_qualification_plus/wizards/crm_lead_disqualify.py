@@ -1,9 +1,10 @@
-from odoo import api, fields, models
+from odoo import fields, models
 from odoo.exceptions import UserError
 
 
 class CrmLeadDisqualify(models.TransientModel):
     _name = "crm.lead.disqualify"
+    _inherit = ["crm.lead.disqualify.mixin"]
     _description = "Disqualify Leads"
 
     # A disqualified lead is archived: the wizard must still see it (and refuse it, or reactivate it).
@@ -16,25 +17,12 @@ class CrmLeadDisqualify(models.TransientModel):
         required=True,
         domain="[('applies_to', 'in', ('lead', 'both'))]",
     )
-    note_required = fields.Boolean(related="reason_id.note_required")
     note = fields.Text(help="Why the leads are disqualified; kept in the chatter and the history.")
-    reactivate_on = fields.Date(
-        compute="_compute_reactivate_on",
-        store=True,
-        readonly=False,
-        help="The leads are reactivated by themselves on this date. Empty: never by themselves.",
-    )
     keep_contact = fields.Boolean(
         string="Keep as Contact",
         help="Create (or link) a contact for the person of each lead without customer, so that marketing can "
         "still reach them although the lead is disqualified.",
     )
-
-    @api.depends("reason_id")
-    def _compute_reactivate_on(self):
-        today = fields.Date.context_today(self)
-        for wizard in self:
-            wizard.reactivate_on = wizard.reason_id._get_reactivation_date(today)
 
     def action_disqualify(self):
         """Disqualify ``lead_ids`` with the reason, note and reactivation date of the wizard, all or nothing.
@@ -51,10 +39,5 @@ class CrmLeadDisqualify(models.TransientModel):
                     records=opportunities._format_refused(),
                 )
             )
-        self.lead_ids._disqualify(
-            self.reason_id,
-            note=self.note,
-            reactivate_on=self.reactivate_on,
-            keep_contact=self.keep_contact,
-        )
+        self._disqualify_records(self.lead_ids, note=self.note, keep_contact=self.keep_contact)
         return {"type": "ir.actions.act_window_close"}
