@@ -1,5 +1,21 @@
+"""Shared fixtures and helpers of the addon's tests: every base class lives here (none in a test module, none
+named ``Test*``, so that no test runs twice), with the helpers several test modules use.
+
+Which phase a test runs in, by rule:
+
+- ``post_install`` (``-at_install``), the default for every test here: the addon's behaviour is judged in
+  the database users get, with every module of the installation loaded (the sales bridge, the web shop, other
+  addons extending ``crm.lead``), and the browser tours need the whole asset bundle anyway;
+- ``at_install`` only for a test of what the module's own install does (its data, its defaults), which later
+  modules could change: none today.
+"""
+
+from datetime import timedelta
+
+from odoo import Command, fields
 from odoo.addons.mail.tests.common import mail_new_test_user
-from odoo.tests import TransactionCase
+from odoo.exceptions import ValidationError
+from odoo.tests import Form, TransactionCase
 
 # Where the transition block log looks up whether it runs in a test: patched to log as in production.
 BLOCK_LOG_MODULE = "odoo.addons.lead_qualification_plus.models.crm_transition_block_log"
@@ -79,4 +95,221 @@ class LeadQualificationCommon(TransactionCase):
                 }
                 for index in range(count)
             ]
+        )
+
+    def _open_wizard(self, model, records, user=None, form=False, **values):
+        """Open the wizard ``model`` on ``records`` as their list's action menu does, as ``user`` (the test's
+        user by default): a ``Form`` to fill when ``form``, else the wizard created with ``values``."""
+        env = self.env(user=user) if user else self.env
+        Wizard = env[model].with_context(
+            active_model="crm.lead",
+            active_ids=records.ids,
+            active_id=records[:1].id,
+            default_lead_ids=records.ids,
+        )
+        return Form(Wizard) if form else Wizard.create(values)
+
+
+class TransitionRuleCommon(LeadQualificationCommon):
+    """Fixtures of the transition-rule tests: activity types and helpers to build rules and do the work."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.Rule = cls.env["crm.transition.rule"]
+        cls.type_call = cls.env.ref("mail.mail_activity_data_call")
+        cls.type_meeting = cls.env.ref("mail.mail_activity_data_meeting")
+        cls.type_email = cls.env.ref("mail.mail_activity_data_email")
+        cls.field_function = cls.env["ir.model.fields"]._get("crm.lead", "function")
+        cls.field_revenue = cls.env["ir.model.fields"]._get("crm.lead", "expected_revenue")
+        cls.field_tags = cls.env["ir.model.fields"]._get("crm.lead", "tag_ids")
+
+    @classmethod
+    def _create_rule(cls, requirements, **values):
+        """Create a rule New -> Contacted of the test team with the given requirement values."""
+        return cls.Rule.create(
+            {
+                "name": "Log first call",
+                "team_ids": [(6, 0, cls.team.ids)],
+                "from_stage_ids": [(6, 0, cls.stage_new.ids)],
+                "to_stage_id": cls.stage_contacted.id,
+                "requirement_ids": [(0, 0, requirement) for requirement in requirements],
+                **values,
+            }
+        )
+
+    def _log_done(self, leads, activity_type, feedback="Done"):
+        self._plan(leads, activity_type).action_feedback(feedback=feedback)
+
+    def _plan(self, leads, activity_type):
+        return self.env["mail.activity"].create(
+            [
+                {
+                    "res_model_id": self.env["ir.model"]._get_id("crm.lead"),
+                    "res_id": lead.id,
+                    "activity_type_id": activity_type.id,
+                    "user_id": self.env.uid,
+                    "date_deadline": fields.Date.today(),
+                }
+                for lead in leads
+            ]
+        )
+
+    def _set_stage_entry(self, leads, delta_hours):
+        """Pretend the leads entered their stage ``delta_hours`` from now (negative: in the past)."""
+        leads.flush_recordset()
+        self.env.cr.execute(
+            "UPDATE crm_lead SET date_last_stage_update = %s WHERE id IN %s",
+            [fields.Datetime.now() + timedelta(hours=delta_hours), tuple(leads.ids)],
+        )
+        leads.invalidate_recordset(["date_last_stage_update"])
+
+
+class StakeholderCommon(LeadQualificationCommon):
+    """Roles, contacts and competitors for the stakeholder and competitor tests."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.role_decision_maker = cls.env.ref("lead_qualification_plus.crm_stakeholder_role_decision_maker")
+        cls.role_influencer = cls.env.ref("lead_qualification_plus.crm_stakeholder_role_influencer")
+        cls.customer = cls.env["res.partner"].create({"name": "Northwind Traders", "is_company": True})
+        cls.customer_contact = cls.env["res.partner"].create(
+            {"name": "Nancy Davolio", "parent_id": cls.customer.id}
+        )
+        cls.other_company = cls.env["res.partner"].create({"name": "Contoso", "is_company": True})
+        cls.employed_contact = cls.env["res.partner"].create(
+            {"name": "Carl Contoso", "parent_id": cls.other_company.id}
+        )
+        cls.free_contact, cls.free_contact_2 = cls.env["res.partner"].create(
+            [{"name": "Frida Freelance"}, {"name": "Fred Floating"}]
+        )
+        cls.competitor_a, cls.competitor_b = cls.env["crm.competitor"].create(
+            [{"name": "Acme Rival"}, {"name": "Bolt Rival"}]
+        )
+
+    @classmethod
+    def _add_stakeholder(cls, lead, partner, role=False, **values):
+        return cls.env["crm.lead.stakeholder"].create(
+            {"lead_id": lead.id, "partner_id": partner.id, "role_id": role and role.id, **values}
+        )
+
+    @classmethod
+    def _add_competitor(cls, lead, competitor, **values):
+        return cls.env["crm.lead.competitor"].create(
+            {"lead_id": lead.id, "competitor_id": competitor.id, **values}
+        )
+
+
+class DisqualifyCommon(LeadQualificationCommon):
+    """Disqualification and reactivation tests: reasons of each kind, and today."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.reason_lost = cls.env.ref("lead_qualification_plus.crm_lost_reason_lost")
+        cls.reason_cannot_contact = cls.env.ref("lead_qualification_plus.crm_lost_reason_cannot_contact")
+        cls.reason_spam = cls.env.ref("lead_qualification_plus.crm_lost_reason_spam")
+        cls.reason_opportunity = cls.env["crm.lost.reason"].create(
+            {"name": "Chose another vendor", "applies_to": "opportunity", "category": "lost"}
+        )
+        cls.today = fields.Date.context_today(cls.env["crm.lead"])
+
+    def _disqualify(self, leads, reason=None, user=None, **values):
+        wizard = self._open_wizard(
+            "crm.lead.disqualify", leads, user=user, reason_id=(reason or self.reason_spam).id, **values
+        )
+        return wizard.action_disqualify()
+
+
+class ReactivateCommon(DisqualifyCommon):
+    """Reactivation tests: the follow-up activity type."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.activity_type = cls.env.ref("lead_qualification_plus.mail_activity_type_reactivated_lead")
+
+
+class QualifyCommon(LeadQualificationCommon):
+    """Qualification tests: no demo profile decides for them; each test states the profiles it relies on."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.Profile = cls.env["crm.qualification.profile"]
+        # demo profiles would decide for the tests: each test states the profiles it relies on
+        cls.Profile.search([]).action_archive()
+        cls.company.qualification_profile_id = False
+        cls.Partner = cls.env["res.partner"]
+
+    def _profile(self, **values):
+        return self.Profile.create({"name": "Test profile", "company_id": self.company.id, **values})
+
+    def _qualify(self, leads, user=None, **kwargs):
+        return leads.with_user(user or self.user_salesman).qualify(**kwargs)
+
+
+class LeadDomainCommon(TransitionRuleCommon):
+    """A rule, a domain requirement and a profile: the three places a manager types a condition on leads."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.Profile = cls.env["crm.qualification.profile"]
+        # demo profiles would decide for the tests: each test states the profiles it relies on
+        cls.Profile.search([]).action_archive()
+        cls.company.qualification_profile_id = False
+        cls.group_system = cls.env.ref("base.group_system")
+
+    def _assert_refused(self, save, message="cannot be evaluated", exception=ValidationError):
+        """Assert that ``save()`` is refused with ``message`` (assertRaises rolls back what it wrote)."""
+        with self.assertRaises(exception) as caught:
+            save()
+        self.assertIn(message, str(caught.exception))
+        return caught.exception
+
+    def _save_condition(self, where, condition, user=None):
+        """Save ``condition`` as a rule's condition, a domain requirement or a profile's suitable leads."""
+        env = self.env(user=user or self.user_manager)
+        if where == "rule":
+            return env["crm.transition.rule"].create(
+                {"name": "Condition rule", "to_stage_id": self.stage_won.id, "lead_domain": condition}
+            )
+        if where == "requirement":
+            return env["crm.transition.rule"].create(
+                {
+                    "name": "Condition requirement",
+                    "to_stage_id": self.stage_won.id,
+                    "requirement_ids": [
+                        Command.create({"name": "Matches", "kind": "domain", "domain": condition})
+                    ],
+                }
+            )
+        return env["crm.qualification.profile"].create(
+            {"name": "Condition profile", "company_id": self.company.id, "lead_domain": condition}
+        )
+
+
+class CustomFieldCommon(LeadDomainCommon):
+    """Two custom fields, created by each class: deleting one reloads the registry for the class."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.field_budget = cls.env["ir.model.fields"].create(
+            {
+                "name": "x_lqp_budget",
+                "field_description": "Budget",
+                "model_id": cls.env["ir.model"]._get_id("crm.lead"),
+                "ttype": "integer",
+            }
+        )
+        cls.field_segment = cls.env["ir.model.fields"].create(
+            {
+                "name": "x_lqp_segment",
+                "field_description": "Segment",
+                "model_id": cls.env["ir.model"]._get_id("res.partner"),
+                "ttype": "char",
+            }
         )

@@ -3,7 +3,7 @@ from datetime import timedelta
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 
-from .test_disqualify import DisqualifyCommon
+from .common import DisqualifyCommon
 
 
 @tagged("post_install", "-at_install")
@@ -100,7 +100,7 @@ class TestLostReasonBounds(DisqualifyCommon):
                 self.reason_spam.with_user(self.user_manager).reactivate_after_days = days
         reason = Reason.create({"name": "Ten years", "reactivate_after_days": 3650})
         lead = self._create_leads()
-        wizard = self._disqualify_wizard(lead, user=self.user_salesman, reason_id=reason.id)
+        wizard = self._open_wizard("crm.lead.disqualify", lead, user=self.user_salesman, reason_id=reason.id)
         self.assertEqual(wizard.reactivate_on, self.today + timedelta(days=3650))
 
     def test_dialogs_survive_a_delay_saved_before_the_bound(self):
@@ -110,7 +110,9 @@ class TestLostReasonBounds(DisqualifyCommon):
         )
         self.reason_spam.invalidate_recordset()
         lead = self._create_leads()
-        wizard = self._disqualify_wizard(lead, user=self.user_salesman, reason_id=self.reason_spam.id)
+        wizard = self._open_wizard(
+            "crm.lead.disqualify", lead, user=self.user_salesman, reason_id=self.reason_spam.id
+        )
         self.assertFalse(wizard.reactivate_on)
         lost = (
             self.env["crm.lead.lost"]

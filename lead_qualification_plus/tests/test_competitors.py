@@ -2,21 +2,12 @@ from psycopg2 import IntegrityError
 
 from odoo.exceptions import UserError, ValidationError
 from odoo.service.model import _as_validation_error
-from odoo.tests import Form
 from odoo.tools import mute_logger
 
-from .stakeholder_common import StakeholderCommon
+from .common import StakeholderCommon
 
 
 class TestCompetitors(StakeholderCommon):
-    def _lost_wizard(self, leads, user=None):
-        leads = leads.with_user(user or self.user_salesman)
-        return Form(
-            self.env["crm.lead.lost"]
-            .with_user(user or self.user_salesman)
-            .with_context(active_model="crm.lead", active_ids=leads.ids, default_lead_ids=leads.ids)
-        )
-
     def test_competitor_once_per_lead(self):
         lead = self._create_leads()
         line = self._add_competitor(lead, self.competitor_a)
@@ -31,7 +22,7 @@ class TestCompetitors(StakeholderCommon):
     def test_lost_wizard_offers_only_the_records_competitors(self):
         lead = self._create_leads()
         self._add_competitor(lead, self.competitor_a)
-        wizard_form = self._lost_wizard(lead)
+        wizard_form = self._open_wizard("crm.lead.lost", lead, user=self.user_salesman, form=True)
         self.assertEqual(wizard_form.available_competitor_ids[:], self.competitor_a)
         wizard_form.lost_to_competitor_id = self.competitor_a
         wizard_form.save().action_lost_reason_apply()
@@ -41,7 +32,7 @@ class TestCompetitors(StakeholderCommon):
 
     def test_lost_wizard_without_competitors(self):
         lead = self._create_leads()
-        wizard = self._lost_wizard(lead).save()
+        wizard = self._open_wizard("crm.lead.lost", lead, user=self.user_salesman, form=True).save()
         self.assertFalse(wizard.available_competitor_ids)
         wizard.action_lost_reason_apply()
         self.assertFalse(lead.active)
@@ -65,7 +56,7 @@ class TestCompetitors(StakeholderCommon):
         with_a, with_b = self._create_leads(2)
         self._add_competitor(with_a, self.competitor_a)
         self._add_competitor(with_b, self.competitor_b)
-        wizard_form = self._lost_wizard(with_a + with_b)
+        wizard_form = self._open_wizard("crm.lead.lost", with_a + with_b, user=self.user_salesman, form=True)
         self.assertEqual(wizard_form.available_competitor_ids[:], self.competitor_a + self.competitor_b)
         wizard_form.lost_to_competitor_id = self.competitor_b
         wizard_form.save().action_lost_reason_apply()

@@ -1,37 +1,9 @@
 from datetime import timedelta
 
-from odoo import fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
-from .common import LeadQualificationCommon, set_qualification_fields
-
-
-class DisqualifyCommon(LeadQualificationCommon):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.reason_lost = cls.env.ref("lead_qualification_plus.crm_lost_reason_lost")
-        cls.reason_cannot_contact = cls.env.ref("lead_qualification_plus.crm_lost_reason_cannot_contact")
-        cls.reason_spam = cls.env.ref("lead_qualification_plus.crm_lost_reason_spam")
-        cls.reason_opportunity = cls.env["crm.lost.reason"].create(
-            {"name": "Chose another vendor", "applies_to": "opportunity", "category": "lost"}
-        )
-        cls.today = fields.Date.context_today(cls.env["crm.lead"])
-
-    def _disqualify_wizard(self, leads, user=None, **values):
-        env = self.env(user=user) if user else self.env
-        return (
-            env["crm.lead.disqualify"]
-            .with_context(active_model="crm.lead", active_ids=leads.ids, default_lead_ids=leads.ids)
-            .create(values)
-        )
-
-    def _disqualify(self, leads, reason=None, user=None, **values):
-        wizard = self._disqualify_wizard(
-            leads, user=user, reason_id=(reason or self.reason_spam).id, **values
-        )
-        return wizard.action_disqualify()
+from .common import DisqualifyCommon, set_qualification_fields
 
 
 @tagged("post_install", "-at_install")
@@ -73,8 +45,12 @@ class TestLostReason(DisqualifyCommon):
 class TestDisqualify(DisqualifyCommon):
     def test_disqualify_lead(self):
         lead = self._create_leads(stage_id=self.stage_contacted.id)
-        wizard = self._disqualify_wizard(
-            lead, user=self.user_salesman, reason_id=self.reason_lost.id, note="Went with a competitor"
+        wizard = self._open_wizard(
+            "crm.lead.disqualify",
+            lead,
+            user=self.user_salesman,
+            reason_id=self.reason_lost.id,
+            note="Went with a competitor",
         )
         self.assertFalse(wizard.reactivate_on, "the reason never reactivates by itself")
         wizard.action_disqualify()
@@ -135,7 +111,7 @@ class TestDisqualify(DisqualifyCommon):
 
     def test_reactivation_date_defaults_from_reason(self):
         lead = self._create_leads()
-        wizard = self._disqualify_wizard(lead, reason_id=self.reason_cannot_contact.id)
+        wizard = self._open_wizard("crm.lead.disqualify", lead, reason_id=self.reason_cannot_contact.id)
         self.assertEqual(wizard.reactivate_on, self.today + timedelta(days=90))
         wizard.reactivate_on = self.today + timedelta(days=10)
         wizard.action_disqualify()
@@ -266,7 +242,9 @@ DISQUALIFY_QUERIES = 41
 class TestDisqualifyPerformance(DisqualifyCommon):
     def _disqualify_counting(self, count, queries=DISQUALIFY_QUERIES):
         leads = self._create_leads(count)
-        wizard = self._disqualify_wizard(leads, user=self.user_salesman_all, reason_id=self.reason_spam.id)
+        wizard = self._open_wizard(
+            "crm.lead.disqualify", leads, user=self.user_salesman_all, reason_id=self.reason_spam.id
+        )
         self.env.flush_all()
         self.env.invalidate_all()
         with self.assertQueryCount(queries):

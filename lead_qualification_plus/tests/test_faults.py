@@ -10,9 +10,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 
 from ..models.crm_lead import is_concurrency_error
-from .common import BLOCK_LOG_MODULE
-from .stakeholder_common import StakeholderCommon
-from .test_disqualify import DisqualifyCommon
+from .common import BLOCK_LOG_MODULE, DisqualifyCommon, StakeholderCommon
 from .test_order_qualification import OrderQualificationCommon
 
 
@@ -209,9 +207,7 @@ class TestBlockLogWaitIsBounded(DisqualifyCommon):
         try:
             with (
                 patch(f"{BLOCK_LOG_MODULE}.running_tests", return_value=False),
-                self.assertLogs(
-                    BLOCK_LOG_MODULE, "WARNING"
-                ),
+                self.assertLogs(BLOCK_LOG_MODULE, "WARNING"),
                 self.assertRaises(ValidationError),
             ):
                 self.env.cr.execute("LOCK TABLE crm_lead IN ACCESS EXCLUSIVE MODE")

@@ -10,51 +10,10 @@ from odoo.tests import Form, tagged
 from odoo.tools import mute_logger
 
 from ..models import crm_lead_domain_mixin as mixin
-from .common_transition import TransitionRuleCommon
+from .common import CustomFieldCommon, LeadDomainCommon
 
 # A condition that makes the user saving it a Settings administrator if it is ever evaluated with a record.
 ESCALATION = "[('id', '!=', 0 if user.write({'groups_id': [(4, %d)]}) else 0)]"
-
-
-class LeadDomainCommon(TransitionRuleCommon):
-    """A rule, a domain requirement and a profile: the three places a manager types a condition on leads."""
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.Profile = cls.env["crm.qualification.profile"]
-        # demo profiles would decide for the tests: each test states the profiles it relies on
-        cls.Profile.search([]).action_archive()
-        cls.company.qualification_profile_id = False
-        cls.group_system = cls.env.ref("base.group_system")
-
-    def _assert_refused(self, save, message="cannot be evaluated", exception=ValidationError):
-        """Assert that ``save()`` is refused with ``message`` (assertRaises rolls back what it wrote)."""
-        with self.assertRaises(exception) as caught:
-            save()
-        self.assertIn(message, str(caught.exception))
-        return caught.exception
-
-    def _save_condition(self, where, condition, user=None):
-        """Save ``condition`` as a rule's condition, a domain requirement or a profile's suitable leads."""
-        env = self.env(user=user or self.user_manager)
-        if where == "rule":
-            return env["crm.transition.rule"].create(
-                {"name": "Condition rule", "to_stage_id": self.stage_won.id, "lead_domain": condition}
-            )
-        if where == "requirement":
-            return env["crm.transition.rule"].create(
-                {
-                    "name": "Condition requirement",
-                    "to_stage_id": self.stage_won.id,
-                    "requirement_ids": [
-                        Command.create({"name": "Matches", "kind": "domain", "domain": condition})
-                    ],
-                }
-            )
-        return env["crm.qualification.profile"].create(
-            {"name": "Condition profile", "company_id": self.company.id, "lead_domain": condition}
-        )
 
 
 @tagged("post_install", "-at_install")
@@ -278,30 +237,6 @@ class TestLeadDomainValidation(LeadDomainCommon):
         as_salesman.stage_id = self.stage_contacted
         as_salesman.qualify()
         self.assertEqual(lead.qualification_state, "qualified")
-
-
-class CustomFieldCommon(LeadDomainCommon):
-    """Two custom fields, created by each class: deleting one reloads the registry for the class."""
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.field_budget = cls.env["ir.model.fields"].create(
-            {
-                "name": "x_lqp_budget",
-                "field_description": "Budget",
-                "model_id": cls.env["ir.model"]._get_id("crm.lead"),
-                "ttype": "integer",
-            }
-        )
-        cls.field_segment = cls.env["ir.model.fields"].create(
-            {
-                "name": "x_lqp_segment",
-                "field_description": "Segment",
-                "model_id": cls.env["ir.model"]._get_id("res.partner"),
-                "ttype": "char",
-            }
-        )
 
 
 @tagged("post_install", "-at_install")

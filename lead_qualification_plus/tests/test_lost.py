@@ -5,8 +5,7 @@ from lxml import etree
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
-from .common import set_qualification_fields
-from .test_disqualify import DisqualifyCommon
+from .common import DisqualifyCommon, set_qualification_fields
 
 
 @tagged("post_install", "-at_install")
@@ -14,20 +13,16 @@ class TestLostOpportunity(DisqualifyCommon):
     """Opportunities keep Odoo's "Lost" flow; the wizard gains the reasons' rules, the reactivation date and
     writes a ``disqualified`` event, like the disqualification of a lead."""
 
-    def _lost_wizard(self, records, user=None, **values):
-        env = self.env(user=user) if user else self.env
-        return (
-            env["crm.lead.lost"]
-            .with_context(active_model="crm.lead", active_ids=records.ids, default_lead_ids=records.ids)
-            .create(values)
-        )
-
     def test_lose_opportunity_with_reason_note_and_date(self):
         opportunity = self._create_leads(type="opportunity", stage_id=self.stage_qualified.id)
         set_qualification_fields(opportunity, {"qualification_state": "qualified"})
         stock = self.env.ref("crm.lost_reason_3")
-        wizard = self._lost_wizard(
-            opportunity, user=self.user_salesman, lost_reason_id=stock.id, lost_feedback="<p>Back in May</p>"
+        wizard = self._open_wizard(
+            "crm.lead.lost",
+            opportunity,
+            user=self.user_salesman,
+            lost_reason_id=stock.id,
+            lost_feedback="<p>Back in May</p>",
         )
         self.assertEqual(wizard.records_type, "opportunity")
         self.assertEqual(wizard.reactivate_on, self.today + timedelta(days=30))
@@ -83,20 +78,24 @@ class TestLostOpportunity(DisqualifyCommon):
 
     def test_lost_without_reason_keeps_working(self):
         opportunity = self._create_leads(type="opportunity")
-        self._lost_wizard(opportunity).action_lost_reason_apply()
+        self._open_wizard("crm.lead.lost", opportunity).action_lost_reason_apply()
         self.assertFalse(opportunity.active)
         self.assertEqual(opportunity.qualification_event_ids.event, "disqualified")
 
     def test_reason_for_leads_only_is_refused(self):
         opportunity = self._create_leads(type="opportunity")
         with self.assertRaisesRegex(UserError, "applies to leads only"):
-            self._lost_wizard(opportunity, lost_reason_id=self.reason_spam.id).action_lost_reason_apply()
+            self._open_wizard(
+                "crm.lead.lost", opportunity, lost_reason_id=self.reason_spam.id
+            ).action_lost_reason_apply()
         self.assertTrue(opportunity.active)
 
     def test_required_note_is_enforced(self):
         opportunity = self._create_leads(type="opportunity")
         canceled = self.env.ref("lead_qualification_plus.crm_lost_reason_canceled")
-        wizard = self._lost_wizard(opportunity, lost_reason_id=canceled.id, lost_feedback="<p><br></p>")
+        wizard = self._open_wizard(
+            "crm.lead.lost", opportunity, lost_reason_id=canceled.id, lost_feedback="<p><br></p>"
+        )
         with self.assertRaisesRegex(UserError, "requires a note"):
             wizard.action_lost_reason_apply()
         self.assertTrue(opportunity.active)
@@ -104,7 +103,7 @@ class TestLostOpportunity(DisqualifyCommon):
     def test_lost_lead_is_disqualified(self):
         """Odoo's "Mark Lost" list action on a lead disqualifies it, with the same rules."""
         lead = self._create_leads()
-        wizard = self._lost_wizard(lead, lost_reason_id=self.reason_cannot_contact.id)
+        wizard = self._open_wizard("crm.lead.lost", lead, lost_reason_id=self.reason_cannot_contact.id)
         self.assertEqual(wizard.records_type, "lead")
         wizard.action_lost_reason_apply()
         self.assertEqual(lead.qualification_state, "disqualified")
@@ -112,10 +111,10 @@ class TestLostOpportunity(DisqualifyCommon):
 
     def test_already_lost_is_refused(self):
         opportunity = self._create_leads(type="opportunity")
-        self._lost_wizard(opportunity).action_lost_reason_apply()
+        self._open_wizard("crm.lead.lost", opportunity).action_lost_reason_apply()
         with self.assertRaisesRegex(UserError, "Already disqualified"):
-            self._lost_wizard(opportunity).action_lost_reason_apply()
+            self._open_wizard("crm.lead.lost", opportunity).action_lost_reason_apply()
 
     def test_mixed_selection_offers_reasons_for_both(self):
         records = self._create_leads() + self._create_leads(type="opportunity")
-        self.assertEqual(self._lost_wizard(records).records_type, "both")
+        self.assertEqual(self._open_wizard("crm.lead.lost", records).records_type, "both")

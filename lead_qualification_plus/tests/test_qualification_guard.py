@@ -2,7 +2,7 @@ from odoo import fields
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
-from .test_disqualify import DisqualifyCommon
+from .common import DisqualifyCommon
 
 FORGED_VALUES = {
     "qualification_state": "qualified",

@@ -3,31 +3,13 @@ from odoo.addons.mail.tests.common import mail_new_test_user
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
-from .common import LeadQualificationCommon, set_qualification_fields
+from .common import QualifyCommon, set_qualification_fields
 
 KINDS = ("partner", "contact", "opportunity", "sale_order")
 
 
 @tagged("post_install", "-at_install")
-class TestQualifyCommon(LeadQualificationCommon):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.Profile = cls.env["crm.qualification.profile"]
-        # demo profiles would decide for the tests: each test states the profiles it relies on
-        cls.Profile.search([]).action_archive()
-        cls.company.qualification_profile_id = False
-        cls.Partner = cls.env["res.partner"]
-
-    def _profile(self, **values):
-        return self.Profile.create({"name": "Test profile", "company_id": self.company.id, **values})
-
-    def _qualify(self, leads, user=None, **kwargs):
-        return leads.with_user(user or self.user_salesman).qualify(**kwargs)
-
-
-@tagged("post_install", "-at_install")
-class TestQualify(TestQualifyCommon):
+class TestQualify(QualifyCommon):
     def test_builtin_behaviour(self):
         """Without any profile, qualifying does what Odoo's conversion does: company, contact, opportunity."""
         lead = self._create_leads(vat="BE0477472701", phone="+32 470 11 22 33", medium_id=False)
@@ -202,7 +184,7 @@ class TestQualify(TestQualifyCommon):
 
 
 @tagged("post_install", "-at_install")
-class TestQualifyDuplicates(TestQualifyCommon):
+class TestQualifyDuplicates(QualifyCommon):
     def test_match_by_email(self):
         existing = self.Partner.create(
             {"name": "Existing", "email": '"Someone" <Contact0@Company0.example.com>'}
@@ -284,7 +266,7 @@ class TestQualifyDuplicates(TestQualifyCommon):
 
 
 @tagged("post_install", "-at_install")
-class TestQualifyRefusals(TestQualifyCommon):
+class TestQualifyRefusals(QualifyCommon):
     def _assert_unchanged(self, leads, partner_count, order_count):
         self.assertEqual(set(leads.mapped("qualification_state")), {"open"})
         self.assertEqual(set(leads.mapped("type")), {"lead"})
@@ -333,7 +315,7 @@ class TestQualifyRefusals(TestQualifyCommon):
 
 
 @tagged("post_install", "-at_install")
-class TestQualifyAccess(TestQualifyCommon):
+class TestQualifyAccess(QualifyCommon):
     def test_salesperson_cannot_configure_profiles(self):
         profile = self._profile()
         Profile = self.Profile.with_user(self.user_salesman)
@@ -383,7 +365,7 @@ class TestQualifyAccess(TestQualifyCommon):
             self._qualify(lead_a, profile_id=profile_b.id)
 
 
-class TestNativeConversion(TestQualifyCommon):
+class TestNativeConversion(QualifyCommon):
     def test_convert_to_opportunity_qualifies_the_lead(self):
         """Odoo's own Convert to Opportunity wizard leaves no unqualified opportunity behind."""
         lead = self._create_leads()
@@ -400,7 +382,7 @@ class TestNativeConversion(TestQualifyCommon):
         self.assertEqual(lead.qualification_event_ids.event, "qualified")
 
 
-class TestQualifyStakeholders(TestQualifyCommon):
+class TestQualifyStakeholders(QualifyCommon):
     def _lead_with_stakeholder(self):
         lead = self._create_leads()
         self.stakeholder = self.env["res.partner"].create({"name": "Dora Decider"})

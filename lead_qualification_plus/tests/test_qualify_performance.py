@@ -1,6 +1,6 @@
 from odoo.tests import tagged, users
 
-from .test_qualify import TestQualifyCommon
+from .common import QualifyCommon
 
 # The 20 leads run, with some room for the environment (installed apps add their own queries).
 QUERIES_20 = 250
@@ -9,7 +9,7 @@ QUERIES_PER_RECORD = 1
 
 
 @tagged("post_install", "-at_install")
-class TestQualifyPerformance(TestQualifyCommon):
+class TestQualifyPerformance(QualifyCommon):
     def _create_batch(self, prefix, count):
         return self.env["crm.lead"].create(
             [

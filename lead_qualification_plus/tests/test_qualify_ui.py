@@ -1,10 +1,10 @@
 from odoo.tests import HttpCase, tagged
 
-from .test_qualify import TestQualifyCommon
+from .common import QualifyCommon
 
 
 @tagged("post_install", "-at_install")
-class TestQualifyUi(HttpCase, TestQualifyCommon):
+class TestQualifyUi(HttpCase, QualifyCommon):
     def test_qualify_lead_into_quotation(self):
         """A salesperson opens a lead, qualifies it without opportunity but with a quotation, and lands on
         the quotation."""

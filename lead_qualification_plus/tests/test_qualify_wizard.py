@@ -1,17 +1,11 @@
 from odoo.exceptions import UserError
-from odoo.tests import Form, tagged
+from odoo.tests import tagged
 
-from .test_qualify import TestQualifyCommon
+from .common import QualifyCommon
 
 
 @tagged("post_install", "-at_install")
-class TestQualifyWizard(TestQualifyCommon):
-    def _wizard_form(self, leads, user=None):
-        Wizard = self.env["crm.lead.qualify"].with_user(user or self.user_salesman)
-        return Form(
-            Wizard.with_context(active_model="crm.lead", active_ids=leads.ids, active_id=leads[:1].id)
-        )
-
+class TestQualifyWizard(QualifyCommon):
     def test_ticks_follow_the_profile(self):
         """always = ticked and locked, never = hidden, default_on / default_off = proposed, changeable."""
         profile = self._profile(
@@ -21,7 +15,7 @@ class TestQualifyWizard(TestQualifyCommon):
             sale_order_policy="default_off",
         )
         lead = self._create_leads()
-        form = self._wizard_form(lead)
+        form = self._open_wizard("crm.lead.qualify", lead, user=self.user_salesman, form=True)
         self.assertEqual(form.profile_id, profile)
         self.assertFalse(form.create_partner)
         self.assertTrue(form.create_contact)
@@ -44,7 +38,7 @@ class TestQualifyWizard(TestQualifyCommon):
         first = self._profile(name="First", sequence=1)
         second = self._profile(name="Second", sequence=2, sale_order_policy="always")
         unsuited = self._profile(name="Unsuited", team_ids=[(6, 0, other_team.ids)])
-        form = self._wizard_form(self._create_leads())
+        form = self._open_wizard("crm.lead.qualify", self._create_leads(), user=self.user_salesman, form=True)
         self.assertEqual(form.profile_id, first)
         suitable = form.suitable_profile_ids
         self.assertIn(second, suitable)
@@ -57,7 +51,7 @@ class TestQualifyWizard(TestQualifyCommon):
         company = self.Partner.create({"name": "Company 0", "is_company": True})
         contact = self.Partner.create({"name": "Known", "email": "contact0@company0.example.com"})
         lead = self._create_leads()
-        form = self._wizard_form(lead)
+        form = self._open_wizard("crm.lead.qualify", lead, user=self.user_salesman, form=True)
         self.assertEqual(form.company_link_id, company)
         self.assertEqual(form.contact_link_id, contact)
         form.contact_link_id = self.Partner
@@ -71,7 +65,7 @@ class TestQualifyWizard(TestQualifyCommon):
     def test_mass_from_list(self):
         leads = self._create_leads(3)
         leads[2].partner_name = False
-        form = self._wizard_form(leads)
+        form = self._open_wizard("crm.lead.qualify", leads, user=self.user_salesman, form=True)
         self.assertEqual(form.lead_count, 3)
         self.assertTrue(form.create_partner)
         action = form.save().action_qualify()
@@ -87,7 +81,7 @@ class TestQualifyWizard(TestQualifyCommon):
         quick = self._profile(name="Quick", team_ids=[(6, 0, self.team.ids)], opportunity_policy="never")
         b2b = self._profile(name="B2B", team_ids=[(6, 0, other_team.ids)])
         leads = self._create_leads() | self._create_leads(team_id=other_team.id)
-        form = self._wizard_form(leads)
+        form = self._open_wizard("crm.lead.qualify", leads, user=self.user_salesman, form=True)
         self.assertTrue(form.mixed_profiles)
         self.assertFalse(form.profile_id)
         form.save().action_qualify()
@@ -100,16 +94,22 @@ class TestQualifyWizard(TestQualifyCommon):
         b2b = self._profile(name="B2B", sequence=1, lead_domain="[('partner_name', '!=', False)]")
         quick = self._profile(name="Quick", sequence=2, partner_policy="never")
         lead = self._create_leads()
-        form = self._wizard_form(lead)
+        form = self._open_wizard("crm.lead.qualify", lead, user=self.user_salesman, form=True)
         self.assertEqual(form.profile_id, b2b)
         self.assertEqual({profile.id for profile in form.suitable_profile_ids}, {b2b.id, quick.id})
         leads = self._create_leads(2)
-        form = self._wizard_form(leads)
+        form = self._open_wizard("crm.lead.qualify", leads, user=self.user_salesman, form=True)
         self.assertEqual(form.profile_id, b2b)
         self.assertEqual({profile.id for profile in form.suitable_profile_ids}, {b2b.id, quick.id})
         person = self._create_leads(partner_name=False)
         self.assertEqual(
-            [profile.id for profile in self._wizard_form(person).suitable_profile_ids], quick.ids
+            [
+                profile.id
+                for profile in self._open_wizard(
+                    "crm.lead.qualify", person, user=self.user_salesman, form=True
+                ).suitable_profile_ids
+            ],
+            quick.ids,
         )
 
     def test_adjust_the_opportunity_before_confirming(self):
@@ -117,7 +117,7 @@ class TestQualifyWizard(TestQualifyCommon):
         the opportunity gets."""
         self._profile(opportunity_policy="always")
         lead = self._create_leads(expected_revenue=1000)
-        form = self._wizard_form(lead)
+        form = self._open_wizard("crm.lead.qualify", lead, user=self.user_salesman, form=True)
         self.assertEqual(form.opportunity_name, lead.name)
         self.assertEqual(form.expected_revenue, 1000)
         self.assertEqual(form.team_id, self.team)
@@ -133,7 +133,7 @@ class TestQualifyWizard(TestQualifyCommon):
     def test_refused_qualification_keeps_the_lead_as_it_was(self):
         self._profile(opportunity_policy="always")
         lead = self._create_leads(expected_revenue=1000)
-        form = self._wizard_form(lead)
+        form = self._open_wizard("crm.lead.qualify", lead, user=self.user_salesman, form=True)
         form.opportunity_name = "Forty desks"
         form.expected_revenue = 24000
         wizard = form.save()
@@ -153,7 +153,7 @@ class TestQualifyWizard(TestQualifyCommon):
             {"name": "Known", "email": "contact0@company0.example.com", "parent_id": company.id}
         )
         lead = self._create_leads(vat="BE0477472701")
-        form = self._wizard_form(lead)
+        form = self._open_wizard("crm.lead.qualify", lead, user=self.user_salesman, form=True)
         self.assertIn(company, form.company_match_ids)
         self.assertIn(contact, form.contact_match_ids)
         wizard = form.save()

@@ -8,22 +8,7 @@ from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
-from .test_disqualify import DisqualifyCommon
-
-
-class ReactivateCommon(DisqualifyCommon):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.activity_type = cls.env.ref("lead_qualification_plus.mail_activity_type_reactivated_lead")
-
-    def _reactivate_wizard(self, leads, user=None, **values):
-        env = self.env(user=user) if user else self.env
-        return (
-            env["crm.lead.reactivate"]
-            .with_context(active_model="crm.lead", active_ids=leads.ids, default_lead_ids=leads.ids)
-            .create(values)
-        )
+from .common import ReactivateCommon
 
 
 @tagged("post_install", "-at_install")
@@ -34,8 +19,8 @@ class TestReactivate(ReactivateCommon):
         self._disqualify(lead, user=self.user_salesman)
         # Someone moved the archived lead meanwhile: the reactivation still returns it where it was.
         lead.stage_id = self.stage_new
-        self._reactivate_wizard(
-            lead, user=self.user_salesman, note="Called back, budget approved"
+        self._open_wizard(
+            "crm.lead.reactivate", lead, user=self.user_salesman, note="Called back, budget approved"
         ).action_reactivate()
 
         self.assertTrue(lead.active)
@@ -69,9 +54,9 @@ class TestReactivate(ReactivateCommon):
     def test_reactivate_dialog_speaks_of_what_it_reactivates(self):
         leads = self._create_leads(2)
         self._disqualify(leads, user=self.user_salesman)
-        one = self._reactivate_wizard(leads[0], user=self.user_salesman)
+        one = self._open_wizard("crm.lead.reactivate", leads[0], user=self.user_salesman)
         self.assertTrue(one.explanation.startswith("The lead returns to the stage it was disqualified from"))
-        both = self._reactivate_wizard(leads, user=self.user_salesman)
+        both = self._open_wizard("crm.lead.reactivate", leads, user=self.user_salesman)
         self.assertTrue(both.explanation.startswith("The 2 leads return to the stages"))
 
     def test_reactivate_is_tracked_as_odoo_restore(self):
@@ -149,7 +134,7 @@ class TestReactivate(ReactivateCommon):
         with self.assertRaisesRegex(UserError, "Only disqualified"):
             lead.action_reactivate()
         with self.assertRaisesRegex(UserError, "Only disqualified"):
-            self._reactivate_wizard(lead).action_reactivate()
+            self._open_wizard("crm.lead.reactivate", lead).action_reactivate()
         self.assertFalse(lead.qualification_event_ids)
 
     def test_mass_reactivation_is_all_or_nothing(self):

@@ -1,8 +1,7 @@
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
-from .test_disqualify import DisqualifyCommon
-from .test_lead_domain import LeadDomainCommon
+from .common import DisqualifyCommon, LeadDomainCommon
 
 
 @tagged("post_install", "-at_install")

@@ -1,4 +1,4 @@
-from .stakeholder_common import StakeholderCommon
+from .common import StakeholderCommon
 
 
 class TestStakeholderMerge(StakeholderCommon):

@@ -1,7 +1,7 @@
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user
 
-from .stakeholder_common import StakeholderCommon
+from .common import StakeholderCommon
 
 
 class TestStakeholderSecurity(StakeholderCommon):

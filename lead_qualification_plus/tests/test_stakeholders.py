@@ -4,7 +4,7 @@ from odoo import Command
 from odoo.service.model import _as_validation_error
 from odoo.tools import mute_logger
 
-from .stakeholder_common import StakeholderCommon
+from .common import StakeholderCommon
 
 
 class TestStakeholders(StakeholderCommon):

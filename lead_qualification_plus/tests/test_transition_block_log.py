@@ -1,3 +1,4 @@
+import importlib.util
 from contextlib import contextmanager
 from unittest.mock import patch
 
@@ -48,14 +49,14 @@ class TestTransitionBlockReport(LeadQualificationCommon):
     def _spy_block_log(self):
         """Record what the refusal passes to the hook (the rows themselves are rolled back with it)."""
         calls = []
-        lead_class = type(self.env["crm.lead"])
-        original = lead_class._log_transition_blocks
+        log_class = type(self.Block)
+        original = log_class._log_blocks
 
         def spy(records, blocked):
             calls.append([(lead, rule, unmet) for lead, rule, unmet in blocked])
             return original(records, blocked)
 
-        with patch.object(lead_class, "_log_transition_blocks", spy):
+        with patch.object(log_class, "_log_blocks", spy):
             yield calls
 
     def test_stage_refusal_calls_the_hook(self):
@@ -97,17 +98,15 @@ class TestTransitionBlockReport(LeadQualificationCommon):
 
     def test_counts_by_rule_requirement_team_salesperson_month(self):
         """The report answers: how often did each rule / requirement block, for whom, when."""
-        lead_model = self.env["crm.lead"].with_user(self.user_salesman_all)
-        lead_model._log_transition_blocks(
+        log_model = self.Block.with_user(self.user_salesman_all)
+        log_model._log_blocks(
             [
                 (self.lead_sally, self.rule_call, self.req_phone | self.req_budget),
                 (self.lead_sally_2, self.rule_call, self.req_phone),
                 (self.lead_alan, self.rule_call, self.req_budget),
             ]
         )
-        lead_model._log_transition_blocks(
-            [(self.lead_alan, self.rule_qualify, self.rule_qualify.requirement_ids)]
-        )
+        log_model._log_blocks([(self.lead_alan, self.rule_qualify, self.rule_qualify.requirement_ids)])
         domain = [("lead_id", "in", (self.lead_sally | self.lead_sally_2 | self.lead_alan).ids)]
         by_rule = dict(self.Block._read_group(domain, ["rule_id"], ["__count"]))
         self.assertEqual(by_rule, {self.rule_call: 3, self.rule_qualify: 1})
@@ -125,7 +124,7 @@ class TestTransitionBlockReport(LeadQualificationCommon):
         )
 
     def test_salesperson_sees_blocks_of_own_leads(self):
-        self.env["crm.lead"]._log_transition_blocks(
+        self.Block._log_blocks(
             [
                 (self.lead_sally, self.rule_call, self.req_phone),
                 (self.lead_alan, self.rule_call, self.req_budget),
@@ -141,7 +140,7 @@ class TestTransitionBlockReport(LeadQualificationCommon):
         other_lead = self.env["crm.lead"].create(
             {"name": "LQP other company lead", "type": "lead", "company_id": other_company.id}
         )
-        self.env["crm.lead"]._log_transition_blocks(
+        self.Block._log_blocks(
             [
                 (self.lead_alan, self.rule_call, self.req_budget),
                 (other_lead, self.rule_call, self.req_phone),
@@ -173,7 +172,7 @@ class TestTransitionBlockReport(LeadQualificationCommon):
             patch(f"{BLOCK_LOG_MODULE}.running_tests", return_value=False),
             patch.object(type(self.env.registry), "cursor", own_cursor),
         ):
-            self.env["crm.lead"]._log_transition_blocks([(self.lead_sally, self.rule_call, self.req_phone)])
+            self.Block._log_blocks([(self.lead_sally, self.rule_call, self.req_phone)])
         self.assertEqual(len(opened), 1)
         self.assertEqual(
             self.Block.search([("lead_id", "=", self.lead_sally.id)]).requirement_ids, self.req_phone
@@ -188,11 +187,9 @@ class TestTransitionBlockReport(LeadQualificationCommon):
         with (
             patch(f"{BLOCK_LOG_MODULE}.running_tests", return_value=False),
             patch.object(type(self.env.registry), "cursor", broken_cursor),
-            self.assertLogs(
-                BLOCK_LOG_MODULE, "WARNING"
-            ),
+            self.assertLogs(BLOCK_LOG_MODULE, "WARNING"),
         ):
-            self.env["crm.lead"]._log_transition_blocks([(self.lead_sally, self.rule_call, self.req_phone)])
+            self.Block._log_blocks([(self.lead_sally, self.rule_call, self.req_phone)])
 
     def test_records_unknown_to_the_log_cursor_are_left_out(self):
         """A lead that exists only in the refused transaction cannot be referenced by the log: skipped."""
@@ -200,3 +197,79 @@ class TestTransitionBlockReport(LeadQualificationCommon):
         missing = dict(values[0], lead_id=self.lead_sally.id + 1_000_000)
         blocks = self.Block._create_blocks_in(self.env, [*values, missing])
         self.assertEqual(blocks.lead_id, self.lead_sally)
+
+
+@tagged("post_install", "-at_install")
+class TestBlockLogUpgrade(LeadQualificationCommon):
+    """A database of the version where the log was named like a report keeps its rows on upgrade."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.rule_call = cls.env["crm.transition.rule"].create(
+            {
+                "name": "LQP Phone first",
+                "to_stage_id": cls.stage_contacted.id,
+                "requirement_ids": [
+                    odoo.Command.create(
+                        {"name": "Phone known", "kind": "domain", "domain": "[('phone', '!=', False)]"}
+                    )
+                ],
+            }
+        )
+        cls.req_phone = cls.rule_call.requirement_ids
+        cls.lead_sally, cls.lead_sally_2 = cls._create_leads(2)
+        cls.Block = cls.env["crm.transition.block.log"]
+
+    def _run_migration(self):
+        path = odoo.modules.get_module_path("lead_qualification_plus")
+        spec = importlib.util.spec_from_file_location(
+            "pre_rename_block_log", f"{path}/migrations/18.0.2.0.0/pre-rename-block-log.py"
+        )
+        migration = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(migration)
+        migration.migrate(self.env.cr, "18.0.1.0.0")
+
+    def _back_to_the_old_names(self):
+        # What the previous version left in the database, built back from the current one (DDL is
+        # transactional: the test's rollback undoes it).
+        cr = self.env.cr
+        cr.execute("ALTER TABLE crm_transition_block_log RENAME TO crm_transition_block_report")
+        cr.execute(
+            "ALTER SEQUENCE crm_transition_block_log_id_seq RENAME TO crm_transition_block_report_id_seq"
+        )
+        cr.execute(
+            "ALTER TABLE crm_transition_block_log_requirement_rel "
+            "RENAME TO crm_transition_block_report_requirement_rel"
+        )
+        for table, column in [
+            ("ir_model", "model"),
+            ("ir_model_fields", "model"),
+            ("ir_model_data", "model"),
+        ]:
+            cr.execute(
+                f"UPDATE {table} SET {column} = 'crm.transition.block.report' "
+                f"WHERE {column} = 'crm.transition.block.log'"
+            )
+        cr.execute(
+            """UPDATE ir_model_data
+                  SET name = replace(name, 'crm_transition_block_log', 'crm_transition_block_report')
+                WHERE module = 'lead_qualification_plus'"""
+        )
+
+    def test_upgrade_keeps_the_rows_and_their_ids(self):
+        self.Block._log_blocks([(self.lead_sally, self.rule_call, self.req_phone)])
+        block = self.Block.search([("lead_id", "=", self.lead_sally.id)])
+        self.env.flush_all()
+        model_id = self.env["ir.model"]._get_id("crm.transition.block.log")
+        self._back_to_the_old_names()
+        self._run_migration()
+        self.env.invalidate_all()
+        self.env.registry.clear_cache()
+        self.assertEqual(self.env["ir.model"]._get_id("crm.transition.block.log"), model_id)
+        self.assertEqual(self.env.ref("lead_qualification_plus.model_crm_transition_block_log").id, model_id)
+        self.assertTrue(self.env.ref("lead_qualification_plus.crm_transition_block_log_action"))
+        self.assertEqual(block.requirement_ids, self.req_phone)
+        self.assertEqual(block.rule_id, self.rule_call)
+        self.Block._log_blocks([(self.lead_sally_2, self.rule_call, self.req_phone)])
+        self.assertEqual(len(self.Block.search([("rule_id", "=", self.rule_call.id)])), 2)

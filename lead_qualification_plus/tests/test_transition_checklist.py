@@ -3,8 +3,8 @@ from lxml import etree
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
-from ..models.crm_lead import TransitionBlockedError
-from .common_transition import TransitionRuleCommon
+from ..models.crm_transition_rule import TransitionBlockedError
+from .common import TransitionRuleCommon
 
 
 @tagged("post_install", "-at_install")

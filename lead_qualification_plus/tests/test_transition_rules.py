@@ -3,7 +3,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
-from .common_transition import TransitionRuleCommon
+from .common import TransitionRuleCommon
 
 
 @tagged("post_install", "-at_install")

@@ -1,7 +1,7 @@
 from odoo import Command
 from odoo.exceptions import ValidationError
 
-from .common_transition import TransitionRuleCommon
+from .common import TransitionRuleCommon
 
 
 class TestTransitionStakeholderKinds(TransitionRuleCommon):

@@ -3,7 +3,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tests import HttpCase, tagged
 from odoo.tools.safe_eval import safe_eval
 
-from .common_transition import TransitionRuleCommon
+from .common import TransitionRuleCommon
 
 
 @tagged("post_install", "-at_install")

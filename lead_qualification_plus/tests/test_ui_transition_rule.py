@@ -1,6 +1,6 @@
 from odoo.tests import HttpCase, tagged
 
-from .common_transition import TransitionRuleCommon
+from .common import TransitionRuleCommon
 
 
 @tagged("post_install", "-at_install")

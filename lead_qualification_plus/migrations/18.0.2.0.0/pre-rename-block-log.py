@@ -18,7 +18,9 @@ def _rename_table(cr, old, new):
         [new, f"{old}%"],
     )
     for (name,) in cr.fetchall():
-        cr.execute(SQL("ALTER INDEX %s RENAME TO %s", SQL.identifier(name), SQL.identifier(new + name[len(old) :])))
+        cr.execute(
+            SQL("ALTER INDEX %s RENAME TO %s", SQL.identifier(name), SQL.identifier(new + name[len(old) :]))
+        )
     cr.execute(
         """SELECT conname FROM pg_constraint
             WHERE conrelid = %s::regclass AND conname LIKE %s AND contype != 'p'""",
@@ -38,7 +40,11 @@ def _rename_table(cr, old, new):
     cr.execute("SELECT 1 FROM pg_class WHERE relkind = 'S' AND relname = %s", [f"{old}_id_seq"])
     if cr.fetchone():
         cr.execute(
-            SQL("ALTER SEQUENCE %s RENAME TO %s", SQL.identifier(f"{old}_id_seq"), SQL.identifier(f"{new}_id_seq"))
+            SQL(
+                "ALTER SEQUENCE %s RENAME TO %s",
+                SQL.identifier(f"{old}_id_seq"),
+                SQL.identifier(f"{new}_id_seq"),
+            )
         )
 
 
