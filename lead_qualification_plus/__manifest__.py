@@ -13,7 +13,6 @@
         "security/ir.model.access.csv",
         "data/res_groups_data.xml",
         "views/crm_qualification_event_views.xml",
-        # The addon's menu section in CRM > Configuration: the other menus go in it.
         "wizards/crm_qualification_settings_views.xml",
         # The lead form opens the disqualify and reactivate wizards: their actions load first.
         "data/crm_lost_reason_data.xml",
@@ -38,6 +37,7 @@
         "security/crm_qualification_report_security.xml",
         "report/crm_qualification_report_views.xml",
         "views/crm_transition_block_log_views.xml",
+        "views/menus.xml",
     ],
     "demo": [
         "demo/res_users_demo.xml",

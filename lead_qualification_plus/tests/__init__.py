@@ -14,9 +14,7 @@ from . import test_competitors
 from . import test_stakeholder_security
 from . import test_disqualify
 from . import test_reactivate
-from . import test_ui_disqualify
 from . import test_lost
-from . import test_ui_qualification_report
 from . import test_qualify_ui
 from . import test_order_qualification
 from . import test_transition_stakeholders
@@ -25,5 +23,4 @@ from . import test_qualification_guard
 from . import test_api_validation
 from . import test_faults
 from . import test_qualification_settings
-from . import test_ui_transition_rule
 from . import test_security_review

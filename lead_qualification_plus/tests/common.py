@@ -313,3 +313,32 @@ class CustomFieldCommon(LeadDomainCommon):
                 "ttype": "char",
             }
         )
+
+
+class TransitionPopupTourCommon(TransitionRuleCommon):
+    """The checklist tour, run at more than one screen size."""
+
+    def _run_transition_popup_tour(self):
+        """A salesperson opens a lead, clicks the transition button, fills the field, logs the call, moves."""
+        self._create_rule(
+            [
+                {"name": "Job position known", "kind": "field", "field_id": self.field_function.id},
+                {
+                    # A long name: it must be read in full, not cut to "Call the ...".
+                    "name": "Call the customer, and note what they need for the new floor",
+                    "kind": "activity_done",
+                    "activity_type_id": self.type_call.id,
+                },
+                {"name": "Tagged", "kind": "field", "field_id": self.field_tags.id},
+                {"name": "Summary noted", "kind": "note"},
+            ],
+            guidance="<p>Ask who decides.</p>",
+        )
+        tag = self.env["crm.tag"].create({"name": "Tour hot"})
+        lead = self._create_leads(name="Tour transition lead", function=False)
+        self.start_tour("/odoo", "lqp_transition_popup", login=self.user_salesman.login)
+        self.assertEqual(lead.stage_id, self.stage_contacted)
+        self.assertEqual(lead.function, "Chief Buyer")
+        self.assertEqual(lead.tag_ids, tag)
+        done = lead.message_ids.filtered(lambda message: message.mail_activity_type_id == self.type_call)
+        self.assertIn("Wants 40 desks before March", done.body)

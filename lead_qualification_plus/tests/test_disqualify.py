@@ -123,7 +123,7 @@ class TestDisqualify(DisqualifyCommon):
         self.assertFalse(self.env["crm.lead"].search([("id", "=", lead.id)]))
         domain = [("active", "=", False), ("qualification_state", "=", "disqualified"), ("id", "=", lead.id)]
         self.assertEqual(self.env["crm.lead"].search(domain), lead)
-        search_view = self.env.ref("lead_qualification_plus.crm_lead_view_search_disqualify")
+        search_view = self.env.ref("lead_qualification_plus.crm_lead_view_search")
         self.assertIn('name="qualification_disqualified"', search_view.arch)
 
     def test_mass_disqualify(self):

@@ -1,6 +1,6 @@
 from odoo import Command
 from odoo.exceptions import UserError, ValidationError
-from odoo.tests import HttpCase, tagged
+from odoo.tests import tagged
 from odoo.tools.safe_eval import safe_eval
 
 from .common import TransitionRuleCommon
@@ -146,78 +146,3 @@ class TestTransitionWizard(TransitionRuleCommon):
         lead = self._create_leads(stage_id=self.stage_qualified.id)
         with self.assertRaises(UserError):
             lead.with_user(self.user_salesman).action_open_transition(self.rule.id)
-
-
-@tagged("post_install", "-at_install")
-class TestTransitionTour(HttpCase, TransitionRuleCommon):
-    def test_transition_popup_tour(self):
-        """A salesperson opens a lead, clicks the transition button, fills the field, logs the call, moves."""
-        self._create_rule(
-            [
-                {"name": "Job position known", "kind": "field", "field_id": self.field_function.id},
-                {
-                    # A long name: it must be read in full, not cut to "Call the ...".
-                    "name": "Call the customer, and note what they need for the new floor",
-                    "kind": "activity_done",
-                    "activity_type_id": self.type_call.id,
-                },
-                {"name": "Tagged", "kind": "field", "field_id": self.field_tags.id},
-                {"name": "Summary noted", "kind": "note"},
-            ],
-            guidance="<p>Ask who decides.</p>",
-        )
-        tag = self.env["crm.tag"].create({"name": "Tour hot"})
-        lead = self._create_leads(name="Tour transition lead", function=False)
-        self.start_tour("/odoo", "lqp_transition_popup", login=self.user_salesman.login)
-        self.assertEqual(lead.stage_id, self.stage_contacted)
-        self.assertEqual(lead.function, "Chief Buyer")
-        self.assertEqual(lead.tag_ids, tag)
-        done = lead.message_ids.filtered(lambda message: message.mail_activity_type_id == self.type_call)
-        self.assertIn("Wants 40 desks before March", done.body)
-
-
-@tagged("post_install", "-at_install")
-class TestTransitionTourNarrow(TestTransitionTour):
-    """The same checklist on a 1024 px wide screen: nothing to scroll sideways, nothing cut."""
-
-    browser_size = "1024x768"
-
-
-@tagged("post_install", "-at_install")
-class TestTransitionKanbanTour(HttpCase, TransitionRuleCommon):
-    def test_kanban_drop_on_blocked_stage(self):
-        """Dropping a card on a stage whose rule is unmet shows the missing work; the card goes back."""
-        self._create_rule(
-            [{"name": "Call the customer", "kind": "activity_done", "activity_type_id": self.type_call.id}]
-        )
-        lead = self._create_leads(name="Tour card to drag", type="opportunity")
-        self._create_leads(
-            name="Tour card already contacted", type="opportunity", stage_id=self.stage_contacted.id
-        )
-        self.start_tour("/odoo", "lqp_transition_kanban", login=self.user_salesman.login)
-        self.assertEqual(lead.stage_id, self.stage_new)
-
-
-@tagged("post_install", "-at_install")
-class TestTransitionStatusbarTour(HttpCase, TransitionRuleCommon):
-    def test_statusbar_click_on_blocked_stage(self):
-        """A refused status-bar click says what is missing and leaves the form on its saved stage, clean."""
-        self._create_rule(
-            [{"name": "Call the customer", "kind": "activity_done", "activity_type_id": self.type_call.id}]
-        )
-        lead = self._create_leads(name="Tour statusbar opportunity", type="opportunity")
-        self.start_tour("/odoo", "lqp_transition_statusbar", login=self.user_salesman.login)
-        self.assertEqual(lead.stage_id, self.stage_new)
-
-
-@tagged("post_install", "-at_install")
-class TestTransitionForceTour(HttpCase, TransitionRuleCommon):
-    def test_manager_forces_from_the_checklist(self):
-        """A sales manager forces the move from the checklist with a reason, posted in the chatter."""
-        self._create_rule(
-            [{"name": "Call the customer", "kind": "activity_done", "activity_type_id": self.type_call.id}]
-        )
-        lead = self._create_leads(name="Tour forced lead", user_id=self.user_manager.id)
-        self.start_tour("/odoo", "lqp_transition_force", login=self.user_manager.login)
-        self.assertEqual(lead.stage_id, self.stage_contacted)
-        self.assertIn("The customer called us: urgent order", " ".join(lead.message_ids.mapped("body")))

@@ -1,10 +1,18 @@
+"""The browser tours, one class per tour: ``TestUi<Feature>`` runs the tour ``lqp_<feature>`` of
+``static/tests/tours/<feature>_tour.js``."""
+
 from odoo.tests import HttpCase, tagged
 
-from .common import LeadQualificationCommon
+from .common import (
+    LeadQualificationCommon,
+    TransitionPopupTourCommon,
+    TransitionRuleCommon,
+    set_qualification_fields,
+)
 
 
 @tagged("post_install", "-at_install")
-class TestUi(HttpCase, LeadQualificationCommon):
+class TestUiOpenPipeline(HttpCase, LeadQualificationCommon):
     def test_salesperson_opens_pipeline(self):
         """A salesperson opens the CRM app in a real browser and finds their lead in the Leads list."""
         self._create_leads(name="Tour lead from the harness")
@@ -12,7 +20,7 @@ class TestUi(HttpCase, LeadQualificationCommon):
 
 
 @tagged("post_install", "-at_install")
-class TestStakeholdersUi(HttpCase, LeadQualificationCommon):
+class TestUiStakeholders(HttpCase, LeadQualificationCommon):
     def test_salesperson_adds_stakeholder_and_competitor(self):
         """A salesperson adds a stakeholder with a role and a competitor on a lead, inline in the form."""
         lead = self._create_leads(name="Stakeholder tour lead")
@@ -27,3 +35,110 @@ class TestStakeholdersUi(HttpCase, LeadQualificationCommon):
         self.assertEqual(lead.decision_maker_count, 1)
         self.assertEqual(lead.competitor_ids.competitor_id, competitor)
         self.assertEqual(lead.competitor_ids.threat_level, "high")
+
+
+@tagged("post_install", "-at_install")
+class TestUiDisqualifyReactivate(HttpCase, LeadQualificationCommon):
+    def test_disqualify_and_reactivate_a_lead(self):
+        """A salesperson disqualifies a lead with a reason and a note, finds it under "Disqualified",
+        reactivates it and sees it back in its stage."""
+        lead = self._create_leads(name="Tour lead to nurture", stage_id=self.stage_contacted.id)
+        self.start_tour("/odoo", "lqp_disqualify_reactivate", login=self.user_salesman.login)
+        self.assertTrue(lead.active)
+        self.assertEqual(lead.stage_id, self.stage_contacted)
+        self.assertEqual(
+            lead.qualification_event_ids.sorted("id").mapped("event"), ["disqualified", "reactivated"]
+        )
+        self.assertEqual(
+            lead.qualification_event_ids.sorted("id")[0].note, "Bought from a competitor last month"
+        )
+        self.assertEqual(lead.activity_ids.user_id, self.user_salesman)
+
+
+@tagged("post_install", "-at_install")
+class TestUiQualificationReport(HttpCase, LeadQualificationCommon):
+    def test_manager_opens_qualification_report(self):
+        """A sales manager opens CRM > Reporting > Qualification, sees the pivot by source, switches to the
+        graph and shows it as a pie."""
+        source = self.env["utm.source"].create({"name": "LQP Tour source"})
+        leads = self._create_leads(3, source_id=source.id)
+        set_qualification_fields(leads[0], {"qualification_state": "qualified"})
+        self.start_tour("/odoo", "lqp_qualification_report", login=self.user_manager.login)
+
+
+@tagged("post_install", "-at_install")
+class TestUiTransitionRuleConfig(HttpCase, TransitionRuleCommon):
+    def test_manager_configures_rule(self):
+        """A sales manager, not a settings administrator, creates a rule with a field requirement."""
+        self.assertFalse(self.user_manager.has_group("base.group_system"))
+        self._create_leads(3, stage_id=self.stage_contacted.id)
+        self._create_leads(2, stage_id=self.stage_new.id)
+        self.assertEqual(
+            self.env["crm.lead"].search_count(
+                [("team_id", "=", self.team.id), ("stage_id", "=", self.stage_contacted.id)]
+            ),
+            3,
+        )
+        self.start_tour("/odoo", "lqp_transition_rule_config", login=self.user_manager.login)
+        rule = self.Rule.search([("name", "=", "Confirm the buyer")])
+        self.assertEqual(rule.from_stage_ids, self.stage_contacted)
+        self.assertEqual(rule.to_stage_id, self.stage_qualified)
+        self.assertEqual(rule.team_ids, self.team)
+        self.assertEqual(rule.requirement_ids.field_id, self.field_function)
+
+
+@tagged("post_install", "-at_install")
+class TestUiTransitionPopup(HttpCase, TransitionPopupTourCommon):
+    def test_transition_popup_tour(self):
+        """A salesperson opens a lead, clicks the transition button, fills the field, logs the call, moves."""
+        self._run_transition_popup_tour()
+
+
+@tagged("post_install", "-at_install")
+class TestUiTransitionPopupNarrow(HttpCase, TransitionPopupTourCommon):
+    """The same checklist on a 1024 px wide screen: nothing to scroll sideways, nothing cut."""
+
+    browser_size = "1024x768"
+
+    def test_transition_popup_tour(self):
+        self._run_transition_popup_tour()
+
+
+@tagged("post_install", "-at_install")
+class TestUiTransitionKanban(HttpCase, TransitionRuleCommon):
+    def test_kanban_drop_on_blocked_stage(self):
+        """Dropping a card on a stage whose rule is unmet shows the missing work; the card goes back."""
+        self._create_rule(
+            [{"name": "Call the customer", "kind": "activity_done", "activity_type_id": self.type_call.id}]
+        )
+        lead = self._create_leads(name="Tour card to drag", type="opportunity")
+        self._create_leads(
+            name="Tour card already contacted", type="opportunity", stage_id=self.stage_contacted.id
+        )
+        self.start_tour("/odoo", "lqp_transition_kanban", login=self.user_salesman.login)
+        self.assertEqual(lead.stage_id, self.stage_new)
+
+
+@tagged("post_install", "-at_install")
+class TestUiTransitionStatusbar(HttpCase, TransitionRuleCommon):
+    def test_statusbar_click_on_blocked_stage(self):
+        """A refused status-bar click says what is missing and leaves the form on its saved stage, clean."""
+        self._create_rule(
+            [{"name": "Call the customer", "kind": "activity_done", "activity_type_id": self.type_call.id}]
+        )
+        lead = self._create_leads(name="Tour statusbar opportunity", type="opportunity")
+        self.start_tour("/odoo", "lqp_transition_statusbar", login=self.user_salesman.login)
+        self.assertEqual(lead.stage_id, self.stage_new)
+
+
+@tagged("post_install", "-at_install")
+class TestUiTransitionForce(HttpCase, TransitionRuleCommon):
+    def test_manager_forces_from_the_checklist(self):
+        """A sales manager forces the move from the checklist with a reason, posted in the chatter."""
+        self._create_rule(
+            [{"name": "Call the customer", "kind": "activity_done", "activity_type_id": self.type_call.id}]
+        )
+        lead = self._create_leads(name="Tour forced lead", user_id=self.user_manager.id)
+        self.start_tour("/odoo", "lqp_transition_force", login=self.user_manager.login)
+        self.assertEqual(lead.stage_id, self.stage_contacted)
+        self.assertIn("The customer called us: urgent order", " ".join(lead.message_ids.mapped("body")))
