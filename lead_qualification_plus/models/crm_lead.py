@@ -2,7 +2,7 @@
 ``crm.lead`` (create, write, toggle_active, Odoo's merge hooks), and its public API.
 
 Each feature's engine lives in a file of its own, readable without this one:
-- ``crm_lead_transition.py``: which move a record makes (the verdicts are the rule's, ``crm_transition_rule.py``);
+- ``crm_lead_transition.py``: which move a record makes (verdicts: ``crm_transition_rule.py``);
 - ``crm_lead_disqualification.py``: disqualify, reactivate, the scheduled reactivation;
 - ``crm_lead_stakeholders.py``: stakeholders and competitors.
 """
