@@ -10,7 +10,7 @@ from .common import BLOCK_LOG_MODULE, LeadQualificationCommon
 
 
 @tagged("post_install", "-at_install")
-class TestTransitionBlockReport(LeadQualificationCommon):
+class TestTransitionBlockLog(LeadQualificationCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
