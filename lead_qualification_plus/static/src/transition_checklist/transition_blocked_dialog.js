@@ -36,4 +36,7 @@ export class TransitionBlockedDialog extends Component {
 
 registry
     .category("error_dialogs")
-    .add("odoo.addons.lead_qualification_plus.models.crm_transition_rule.TransitionBlockedError", TransitionBlockedDialog);
+    .add(
+        "odoo.addons.lead_qualification_plus.models.crm_transition_rule.TransitionBlockedError",
+        TransitionBlockedDialog
+    );
