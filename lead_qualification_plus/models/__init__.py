@@ -1,5 +1,6 @@
 from . import crm_lead_domain_mixin
 from . import crm_lead
+from . import crm_lead_qualification
 from . import crm_qualification_event
 from . import crm_stakeholder_role
 from . import crm_lead_line_mixin

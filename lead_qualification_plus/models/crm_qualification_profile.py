@@ -18,6 +18,11 @@ BUILTIN_POLICIES = {
 RECORD_KINDS = ("partner", "contact", "opportunity", "sale_order")
 
 
+def policy_proposes(policy):
+    """Whether qualifying creates the record of a policy unless told otherwise (Always, or ticked)."""
+    return policy in ("always", "default_on")
+
+
 class CrmQualificationProfile(models.Model):
     _name = "crm.qualification.profile"
     _inherit = ["crm.lead.domain.mixin"]
@@ -135,6 +140,13 @@ class CrmQualificationProfile(models.Model):
             return dict(BUILTIN_POLICIES)
         self.ensure_one()
         return {kind: self[f"{kind}_policy"] for kind in RECORD_KINDS}
+
+    @api.model
+    def _search_candidates(self, leads):
+        """The active profiles that may suit ``leads``: shared ones and those of the leads' companies (or of
+        the current one), by sequence, with the user's rights."""
+        companies = leads.company_id | self.env.company
+        return self.search([("company_id", "in", [*companies.ids, False])])
 
     def _get_lead_domain(self):
         """The suitable leads' domain; ``None`` when it cannot be evaluated any more (out of service)."""

@@ -254,7 +254,7 @@ class SaleOrder(models.Model):
                 choices["sale_order"] = False
             new_leads._qualify(profile=profile, choices=choices, links=links, match_profiles=False, note=note)
         if opportunities:
-            opportunities._qualify_opportunities_from_order(profile, note)
+            opportunities._mark_qualified(profile, note=note)
         leads.filtered(lambda lead: not lead.partner_id).write({"partner_id": buyer.id})
         message = self._get_lead_qualified_message()
         leads._message_log_batch(bodies=dict.fromkeys(leads.ids, message))

@@ -2,7 +2,7 @@ from markupsafe import Markup
 
 from odoo import Command, api, fields, models
 
-from ..models.crm_qualification_profile import POLICIES, RECORD_KINDS
+from ..models.crm_qualification_profile import POLICIES, RECORD_KINDS, policy_proposes
 
 
 class CrmLeadQualify(models.TransientModel):
@@ -172,10 +172,7 @@ class CrmLeadQualify(models.TransientModel):
     def _compute_suitable_profile_ids(self):
         for wizard in self:
             leads = wizard._get_saved_leads()
-            companies = leads.company_id | self.env.company
-            candidates = self.env["crm.qualification.profile"].search(
-                [("company_id", "in", [*companies.ids, False])]
-            )
+            candidates = self.env["crm.qualification.profile"]._search_candidates(leads)
             defaults = (leads.company_id or self.env.company).qualification_profile_id
             wizard.suitable_profile_ids = candidates.filtered(
                 lambda profile, leads=leads: profile._filter_suitable_leads(leads) == leads
@@ -196,7 +193,7 @@ class CrmLeadQualify(models.TransientModel):
                 wizard[f"{kind}_policy"] = policies[kind]
 
     def _policy_default(self, kind):
-        return self[f"{kind}_policy"] in ("always", "default_on")
+        return policy_proposes(self[f"{kind}_policy"])
 
     @api.depends("profile_id", "company_link_id")
     def _compute_create_partner(self):
