@@ -2,12 +2,12 @@
     "name": "Lead Qualification Plus",
     "summary": "Qualify leads with profiles, enforce stage transition requirements, "
     "disqualify with reasons and reactivate, track stakeholders and competitors",
-    "version": "18.0.1.0.0",
+    "version": "18.0.2.0.0",
     "category": "Sales/CRM",
     "website": "https://github.com/lead-qualification-plus/lead_qualification_plus",
     "author": "Lead Qualification Plus",
     "license": "LGPL-3",
-    "depends": ["crm", "sale_crm"],
+    "depends": ["crm"],
     "data": [
         "security/lead_qualification_plus_security.xml",
         "security/ir.model.access.csv",
@@ -34,7 +34,6 @@
         "wizards/crm_lead_transition_views.xml",
         "views/crm_qualification_profile_views.xml",
         "views/res_config_settings_views.xml",
-        "views/sale_order_views.xml",
         "security/crm_qualification_report_security.xml",
         "report/crm_qualification_report_views.xml",
         "report/crm_transition_block_report_views.xml",

@@ -13,7 +13,6 @@ from . import crm_transition_requirement
 from . import crm_qualification_profile
 from . import res_company
 from . import res_config_settings
-from . import sale_order
 from . import crm_lost_reason
 from . import crm_stage
 from . import crm_team

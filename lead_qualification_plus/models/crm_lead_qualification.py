@@ -72,6 +72,13 @@ class CrmLead(models.Model):
                     )
                 )
         Profile = self.env["crm.qualification.profile"]
+        if choices.get("sale_order") and "sale_order" not in Profile._get_policies():
+            raise UserError(
+                self.env._(
+                    "Qualifying creates a quotation only with the Sales app: install it, or leave "
+                    "create_sale_order empty or false."
+                )
+            )
         if profile_id is None or profile_id is False:
             return Profile
         if isinstance(profile_id, bool) or not isinstance(profile_id, int):
@@ -466,25 +473,8 @@ class CrmLead(models.Model):
             leads._attach_stakeholders_to_company()
 
     def _qualify_create_sale_orders(self, plans):
-        """Create the draft quotations in one batch, with the values sale_crm gives a lead's quotation."""
-        leads = self.filtered(lambda lead: plans[lead.id].wants("sale_order"))
-        if not leads:
-            return
-        values_list = []
-        for lead in leads:
-            plan = plans[lead.id]
-            context = lead._prepare_opportunity_quotation_context()
-            values = {key.removeprefix("default_"): value for key, value in context.items()}
-            values.update(
-                partner_id=(plan.contact or plan.company or lead.partner_id).id,
-                opportunity_id=lead.id if plan.opportunity else False,
-                originating_lead_id=lead.id,
-            )
-            values_list.append(values)
-        with self._qualification_writes():
-            orders = self.env["sale.order"].create(values_list)
-        for lead, order in zip(leads, orders, strict=True):
-            plans[lead.id].order = order
+        """Create the quotations the plans ask for: the sales bridge does, the CRM alone has none."""
+        return
 
     def _qualify_log(self, plans):
         """Post one chatter message per lead listing what was created or linked."""

@@ -18,7 +18,6 @@ from . import test_ui_disqualify
 from . import test_lost
 from . import test_ui_qualification_report
 from . import test_qualify_ui
-from . import test_order_qualification
 from . import test_transition_stakeholders
 from . import test_lead_domain
 from . import test_qualification_guard
@@ -27,3 +26,4 @@ from . import test_faults
 from . import test_qualification_settings
 from . import test_ui_transition_rule
 from . import test_security_review
+from . import test_crm_only
