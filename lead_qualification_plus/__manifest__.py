@@ -7,7 +7,7 @@
     "website": "https://github.com/lead-qualification-plus/lead_qualification_plus",
     "author": "Lead Qualification Plus",
     "license": "LGPL-3",
-    "depends": ["crm", "sale_crm"],
+    "depends": ["crm"],
     "data": [
         "security/lead_qualification_plus_security.xml",
         "security/ir.model.access.csv",
@@ -33,7 +33,6 @@
         "wizards/crm_lead_transition_views.xml",
         "views/crm_qualification_profile_views.xml",
         "views/res_config_settings_views.xml",
-        "views/sale_order_views.xml",
         "security/crm_qualification_report_security.xml",
         "report/crm_qualification_report_views.xml",
         "views/crm_transition_block_log_views.xml",

@@ -1,12 +1,20 @@
 {
     "name": "Lead Qualification Plus - eCommerce",
     "summary": "Web shop orders qualify their buyer's leads",
-    "version": "18.0.1.0.0",
+    "version": "18.0.2.0.0",
     "category": "Hidden",
     "website": "https://github.com/lead-qualification-plus/lead_qualification_plus",
     "author": "Lead Qualification Plus",
     "license": "LGPL-3",
-    "depends": ["lead_qualification_plus", "website_sale"],
+    "depends": ["lead_qualification_plus_sale", "website_sale"],
+    "data": [
+        "views/crm_qualification_profile_views.xml",
+        "views/res_config_settings_views.xml",
+        "wizards/crm_qualification_settings_views.xml",
+    ],
+    "demo": [
+        "demo/crm_qualification_profile_demo.xml",
+    ],
     "assets": {
         "web.assets_tests": [
             "lead_qualification_plus_website_sale/static/tests/tours/**/*",

@@ -1,5 +1,6 @@
 from . import crm_lead_domain_mixin
 from . import crm_lead
+from . import crm_lead_qualification
 from . import crm_lead_transition
 from . import crm_lead_disqualification
 from . import crm_lead_stakeholders
@@ -15,7 +16,6 @@ from . import crm_transition_requirement
 from . import crm_qualification_profile
 from . import res_company
 from . import res_config_settings
-from . import sale_order
 from . import crm_lost_reason
 from . import crm_stage
 from . import crm_team

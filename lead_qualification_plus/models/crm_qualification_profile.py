@@ -12,10 +12,15 @@ BUILTIN_POLICIES = {
     "partner": "default_on",
     "contact": "default_on",
     "opportunity": "default_on",
-    "sale_order": "default_off",
 }
 
-RECORD_KINDS = ("partner", "contact", "opportunity", "sale_order")
+# The records qualifying creates or links here; the sales bridge adds the quotation ("sale_order").
+RECORD_KINDS = ("partner", "contact", "opportunity")
+
+
+def policy_proposes(policy):
+    """Whether qualifying creates the record of a policy unless told otherwise (Always, or ticked)."""
+    return policy in ("always", "default_on")
 
 
 class CrmQualificationProfile(models.Model):
@@ -68,13 +73,6 @@ class CrmQualificationProfile(models.Model):
         default="default_on",
         help="Whether qualifying converts the lead into an opportunity.",
     )
-    sale_order_policy = fields.Selection(
-        selection=POLICIES,
-        string="Quotation",
-        required=True,
-        default="default_off",
-        help="Whether qualifying creates a draft quotation for the customer.",
-    )
     opportunity_team_id = fields.Many2one(
         comodel_name="crm.team",
         string="Opportunity Sales Team",
@@ -103,14 +101,6 @@ class CrmQualificationProfile(models.Model):
         help="Look for an existing partner (by email, VAT, phone, then company name) and link it "
         "instead of creating a duplicate.",
     )
-    use_for_webshop = fields.Boolean(
-        string="Use for Webshop",
-        help="Profile applied when the system qualifies the leads of webshop customers.",
-    )
-    web_order_set_won = fields.Boolean(
-        string="Orders Win Opportunities",
-        help="When an order qualifies an opportunity, set it won with the order's untaxed amount.",
-    )
 
     # ------------------------------------------------------------
     # CONSTRAINTS
@@ -135,6 +125,13 @@ class CrmQualificationProfile(models.Model):
             return dict(BUILTIN_POLICIES)
         self.ensure_one()
         return {kind: self[f"{kind}_policy"] for kind in RECORD_KINDS}
+
+    @api.model
+    def _search_candidates(self, leads):
+        """The active profiles that may suit ``leads``: shared ones and those of the leads' companies (or of
+        the current one), by sequence, with the user's rights."""
+        companies = leads.company_id | self.env.company
+        return self.search([("company_id", "in", [*companies.ids, False])])
 
     def _get_lead_domain(self):
         """The suitable leads' domain; ``None`` when it cannot be evaluated any more (out of service)."""

@@ -43,7 +43,6 @@ class CrmQualificationReport(models.Model):
         "crm.stage": ["is_won"],
         "crm.lost.reason": ["category"],
         "crm.qualification.event": ["lead_id", "event"],
-        "sale.order": ["state", "opportunity_id", "originating_lead_id"],
     }
     # Rates are shares of a group's leads, computed from the summed counts of the group: averaging
     # per-row rates would weigh small groups like big ones.
@@ -238,19 +237,9 @@ class CrmQualificationReport(models.Model):
         )
 
     def _customer_lead_query(self):
-        """The ids of the leads that have a confirmed sales order, each once: an order of their opportunity
-        (sale_crm) or an order their qualification created (its originating lead)."""
-        return SQL(
-            """
-                SELECT sale.opportunity_id AS lead_id
-                  FROM sale_order sale
-                 WHERE sale.state = 'sale' AND sale.opportunity_id IS NOT NULL
-                 UNION
-                SELECT sale.originating_lead_id
-                  FROM sale_order sale
-                 WHERE sale.state = 'sale' AND sale.originating_lead_id IS NOT NULL
-            """
-        )
+        """The ids of the leads that became customers, each once: none in the CRM alone (the sales bridge
+        counts the confirmed orders)."""
+        return SQL("SELECT NULL::integer AS lead_id WHERE FALSE")
 
     def _where(self):
         return SQL(

@@ -16,7 +16,6 @@ from . import test_disqualify
 from . import test_reactivate
 from . import test_lost
 from . import test_qualify_ui
-from . import test_order_qualification
 from . import test_transition_stakeholders
 from . import test_lead_domain
 from . import test_qualification_guard
@@ -24,3 +23,4 @@ from . import test_api_validation
 from . import test_faults
 from . import test_qualification_settings
 from . import test_security_review
+from . import test_crm_only

@@ -6,12 +6,12 @@ from unittest.mock import patch
 from psycopg2 import errors
 
 import odoo
+from odoo.addons.lead_qualification_plus_website_sale.tests.common import OrderQualificationCommon
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 
 from ..models.crm_lead import is_concurrency_error
 from .common import BLOCK_LOG_MODULE, DisqualifyCommon, StakeholderCommon
-from .test_order_qualification import OrderQualificationCommon
 
 
 @tagged("post_install", "-at_install")

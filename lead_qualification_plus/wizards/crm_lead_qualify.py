@@ -2,7 +2,7 @@ from markupsafe import Markup
 
 from odoo import Command, api, fields, models
 
-from ..models.crm_qualification_profile import POLICIES, RECORD_KINDS
+from ..models.crm_qualification_profile import POLICIES, policy_proposes
 
 
 class CrmLeadQualify(models.TransientModel):
@@ -48,7 +48,6 @@ class CrmLeadQualify(models.TransientModel):
     partner_policy = fields.Selection(selection=POLICIES, compute="_compute_policies")
     contact_policy = fields.Selection(selection=POLICIES, compute="_compute_policies")
     opportunity_policy = fields.Selection(selection=POLICIES, compute="_compute_policies")
-    sale_order_policy = fields.Selection(selection=POLICIES, compute="_compute_policies")
     create_partner = fields.Boolean(
         string="Company",
         compute="_compute_create_partner",
@@ -65,13 +64,6 @@ class CrmLeadQualify(models.TransientModel):
     )
     create_opportunity = fields.Boolean(
         string="Opportunity",
-        compute="_compute_create_records",
-        store=True,
-        readonly=False,
-        compute_sudo=False,
-    )
-    create_sale_order = fields.Boolean(
-        string="Quotation",
         compute="_compute_create_records",
         store=True,
         readonly=False,
@@ -172,10 +164,7 @@ class CrmLeadQualify(models.TransientModel):
     def _compute_suitable_profile_ids(self):
         for wizard in self:
             leads = wizard._get_saved_leads()
-            companies = leads.company_id | self.env.company
-            candidates = self.env["crm.qualification.profile"].search(
-                [("company_id", "in", [*companies.ids, False])]
-            )
+            candidates = self.env["crm.qualification.profile"]._search_candidates(leads)
             defaults = (leads.company_id or self.env.company).qualification_profile_id
             wizard.suitable_profile_ids = candidates.filtered(
                 lambda profile, leads=leads: profile._filter_suitable_leads(leads) == leads
@@ -191,12 +180,11 @@ class CrmLeadQualify(models.TransientModel):
     @api.depends("profile_id", "mixed_profiles")
     def _compute_policies(self):
         for wizard in self:
-            policies = wizard.profile_id._get_policies()
-            for kind in RECORD_KINDS:
-                wizard[f"{kind}_policy"] = policies[kind]
+            for kind, policy in wizard.profile_id._get_policies().items():
+                wizard[f"{kind}_policy"] = policy
 
     def _policy_default(self, kind):
-        return self[f"{kind}_policy"] in ("always", "default_on")
+        return policy_proposes(self[f"{kind}_policy"])
 
     @api.depends("profile_id", "company_link_id")
     def _compute_create_partner(self):
@@ -209,7 +197,7 @@ class CrmLeadQualify(models.TransientModel):
     @api.depends("profile_id")
     def _compute_create_records(self):
         for wizard in self:
-            for kind in ("contact", "opportunity", "sale_order"):
+            for kind in ("contact", "opportunity"):
                 wizard[f"create_{kind}"] = wizard._policy_default(kind)
 
     @api.depends("lead_ids")
@@ -272,7 +260,6 @@ class CrmLeadQualify(models.TransientModel):
         "create_partner",
         "create_contact",
         "create_opportunity",
-        "create_sale_order",
         "company_link_id",
         "contact_link_id",
         "opportunity_name",
@@ -283,33 +270,33 @@ class CrmLeadQualify(models.TransientModel):
             if len(lead) != 1:
                 wizard.summary_html = False
                 continue
-            lines = []
-            if wizard.create_partner:
-                if wizard.company_link_id:
-                    lines.append(
-                        self.env._("Links the existing company “%s”", wizard.company_link_id.display_name)
-                    )
-                elif lead.partner_name:
-                    lines.append(self.env._("Creates the company “%s”", lead.partner_name))
-            contact_name = lead.contact_name or lead.email_from or lead.name
-            if wizard.create_contact:
-                if wizard.contact_link_id:
-                    lines.append(
-                        self.env._("Links the existing contact “%s”", wizard.contact_link_id.display_name)
-                    )
-                else:
-                    lines.append(self.env._("Creates the contact “%s”", contact_name))
-            if wizard.create_opportunity:
-                lines.append(
-                    self.env._("Converts the lead into the opportunity “%s”", wizard.opportunity_name or "")
-                )
-            else:
-                lines.append(self.env._("Keeps the lead a lead, marked qualified"))
-            if wizard.create_sale_order:
-                lines.append(self.env._("Creates a draft quotation for the customer"))
+            lines = wizard._get_summary_lines(lead)
             wizard.summary_html = Markup("<ul class='mb-0'>%s</ul>") % Markup("").join(
                 Markup("<li>%s</li>") % line for line in lines
             )
+
+    def _get_summary_lines(self, lead):
+        """What qualifying the single ``lead`` does, one translated line per record."""
+        self.ensure_one()
+        lines = []
+        if self.create_partner:
+            if self.company_link_id:
+                lines.append(self.env._("Links the existing company “%s”", self.company_link_id.display_name))
+            elif lead.partner_name:
+                lines.append(self.env._("Creates the company “%s”", lead.partner_name))
+        contact_name = lead.contact_name or lead.email_from or lead.name
+        if self.create_contact:
+            if self.contact_link_id:
+                lines.append(self.env._("Links the existing contact “%s”", self.contact_link_id.display_name))
+            else:
+                lines.append(self.env._("Creates the contact “%s”", contact_name))
+        if self.create_opportunity:
+            lines.append(
+                self.env._("Converts the lead into the opportunity “%s”", self.opportunity_name or "")
+            )
+        else:
+            lines.append(self.env._("Keeps the lead a lead, marked qualified"))
+        return lines
 
     @api.depends("lead_ids")
     def _compute_opportunity_values(self):
@@ -364,7 +351,7 @@ class CrmLeadQualify(models.TransientModel):
             leads._check_qualify(self.profile_id)
         choices = {}
         if not self.mixed_profiles:
-            for kind in RECORD_KINDS:
+            for kind in self.profile_id._get_policies():
                 tick = self[f"create_{kind}"]
                 # a tick left as the profile proposes lets each lead follow the profile (a lead without a
                 # company name then simply gets no company)

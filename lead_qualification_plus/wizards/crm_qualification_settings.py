@@ -1,14 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 
-# The company fields this form sets, under the same names.
-COMPANY_SETTINGS = (
-    "qualification_profile_id",
-    "order_qualifies_leads",
-    "backend_order_qualifies_leads",
-    "webshop_qualification_profile_id",
-)
-
 
 class CrmQualificationSettings(models.TransientModel):
     """The qualification settings of the current company, for sales managers.
@@ -35,35 +27,20 @@ class CrmQualificationSettings(models.TransientModel):
         domain="['|', ('company_id', '=', False), ('company_id', '=', company_id)]",
         help="Used to qualify the leads that no qualification profile suits.",
     )
-    order_qualifies_leads = fields.Boolean(
-        string="Orders Qualify Leads",
-        compute="_compute_company_settings",
-        store=True,
-        readonly=False,
-        help="A confirmed web shop order qualifies the buyer's open leads and is linked to them.",
-    )
-    backend_order_qualifies_leads = fields.Boolean(
-        string="Backend Quotations Too",
-        compute="_compute_company_settings",
-        store=True,
-        readonly=False,
-        help="Confirming a quotation made in the backend qualifies the buyer's open leads too.",
-    )
-    webshop_qualification_profile_id = fields.Many2one(
-        comodel_name="crm.qualification.profile",
-        string="Webshop Profile",
-        compute="_compute_company_settings",
-        store=True,
-        readonly=False,
-        domain="['|', ('company_id', '=', False), ('company_id', '=', company_id)]",
-        help="Profile applied when an order qualifies leads; empty uses the first profile marked for the "
-        "webshop, else only links the buyer.",
-    )
+
+    def _get_company_settings(self):
+        """The company fields this form sets, under the same names (the bridges add theirs)."""
+        return ["qualification_profile_id"]
+
+    def _get_profiles_set(self):
+        """The profiles the form sets: each must be one the user may read, of the company or shared."""
+        return self.qualification_profile_id
 
     @api.depends("company_id")
     def _compute_company_settings(self):
+        names = self._get_company_settings()
         for settings in self:
-            for name in COMPANY_SETTINGS:
+            for name in names:
                 settings[name] = settings.company_id[name]
 
     def action_save(self):
@@ -73,7 +50,7 @@ class CrmQualificationSettings(models.TransientModel):
             raise AccessError(self.env._("Only sales managers may change the qualification settings."))
         if self.company_id not in self.env.user.company_ids:
             raise AccessError(self.env._("You may only change the settings of your own companies."))
-        profiles = self.qualification_profile_id | self.webshop_qualification_profile_id
+        profiles = self._get_profiles_set()
         # read as the user: a profile they cannot see is refused here
         profiles.check_access("read")
         if profiles.company_id - self.company_id:
@@ -83,7 +60,7 @@ class CrmQualificationSettings(models.TransientModel):
                 )
             )
         # Sales managers may not write companies: only the fields above, checked, are written for them.
-        self.company_id.sudo().write({name: self[name] for name in COMPANY_SETTINGS})
+        self.company_id.sudo().write({name: self[name] for name in self._get_company_settings()})
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",

@@ -1,2 +1,3 @@
 from . import test_web_order_qualification
 from . import test_ui
+from . import test_order_qualification

@@ -1,4 +1,4 @@
-from odoo.addons.lead_qualification_plus.tests.test_order_qualification import OrderQualificationCommon
+from .common import OrderQualificationCommon
 
 
 class TestWebOrderQualification(OrderQualificationCommon):

@@ -3,10 +3,12 @@ import logging
 from markupsafe import Markup
 
 from odoo import SUPERUSER_ID, api, fields, models
+from odoo.addons.lead_qualification_plus.models.crm_lead import (
+    is_concurrency_error,
+    qualification_writes_allowed,
+)
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
-
-from .crm_lead import is_concurrency_error, qualification_writes_allowed
 
 _logger = logging.getLogger(__name__)
 
@@ -199,16 +201,16 @@ class SaleOrder(models.Model):
             "phones": phones - {False, None, ""},
         }
 
-    def _get_webshop_qualification_profile(self):
-        """The company's webshop profile, else the first active profile marked for the webshop (empty: the
-        buyer is only linked, nothing is created)."""
+    def _get_order_qualification_profile(self):
+        """The profile an order qualifies its buyer's leads with; empty here: the buyer is only linked,
+        nothing is created (the eCommerce bridge adds the webshop profile)."""
         self.ensure_one()
-        company = self.company_id
-        if company.webshop_qualification_profile_id.active:
-            return company.webshop_qualification_profile_id
-        return self.env["crm.qualification.profile"].search(
-            [("use_for_webshop", "=", True), ("company_id", "in", [company.id, False])], limit=1
-        )
+        return self.env["crm.qualification.profile"]
+
+    def _wins_qualified_opportunities(self, profile):
+        """Whether the order sets the opportunities it qualifies won (the eCommerce bridge's profile
+        option)."""
+        return False
 
     def _qualify_leads_for_order(self, leads):
         """Qualify ``leads`` for this order in a savepoint; a failure leaves the order confirmed, is logged
@@ -231,7 +233,7 @@ class SaleOrder(models.Model):
 
     def _qualify_leads_as_buyer(self, leads):
         self.ensure_one()
-        profile = self._get_webshop_qualification_profile()
+        profile = self._get_order_qualification_profile()
         buyer = self.partner_id
         Partner = self.env["res.partner"]
         company = buyer.commercial_partner_id if buyer.commercial_partner_id.is_company else Partner
@@ -254,12 +256,12 @@ class SaleOrder(models.Model):
                 choices["sale_order"] = False
             new_leads._qualify(profile=profile, choices=choices, links=links, match_profiles=False, note=note)
         if opportunities:
-            opportunities._qualify_opportunities_from_order(profile, note)
+            opportunities._mark_qualified(profile, note=note)
         leads.filtered(lambda lead: not lead.partner_id).write({"partner_id": buyer.id})
         message = self._get_lead_qualified_message()
         leads._message_log_batch(bodies=dict.fromkeys(leads.ids, message))
         self._link_qualified_leads(leads)
-        if profile.web_order_set_won:
+        if self._wins_qualified_opportunities(profile):
             self._win_opportunities(leads.filtered(lambda lead: lead.type == "opportunity"))
 
     def _link_qualified_leads(self, leads):

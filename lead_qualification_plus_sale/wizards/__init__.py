@@ -1,0 +1,2 @@
+from . import crm_lead_qualify
+from . import crm_qualification_settings
