@@ -254,7 +254,9 @@ def _setup_sla_leads(env):
     """100,000 open leads in 5 stages, each with a time limit; 5,000 past their warning and 1,000 past their
     limit. Inserted in one INSERT ... SELECT (the ORM would take minutes): the job is what is measured."""
     team = env["crm.team"].create({"name": "Bench SLA team"})
-    stages = env["crm.stage"].create([{"name": f"Bench SLA stage {index}", "team_id": team.id} for index in range(5)])
+    stages = env["crm.stage"].create(
+        [{"name": f"Bench SLA stage {index}", "team_id": team.id} for index in range(5)]
+    )
     slas = env["crm.stage.sla"].create(
         [
             {"name": f"Bench limit {index}", "stage_id": stage.id, "max_days": 10, "warning_days": 5}
@@ -294,7 +296,9 @@ def _write_sla_states(env, data):
     Lead.search([("sla_state", "in", ("on_track", "warning")), ("sla_deadline", "<=", now)]).write(
         {"sla_state": "overdue"}
     )
-    Lead.search([("sla_state", "=", "on_track"), ("sla_warning_date", "<=", now)]).write({"sla_state": "warning"})
+    Lead.search([("sla_state", "=", "on_track"), ("sla_warning_date", "<=", now)]).write(
+        {"sla_state": "warning"}
+    )
 
 
 PAIRS = {

@@ -61,7 +61,9 @@ class CrmLead(models.Model):
             candidates = self.env["crm.stage.sla"].sudo().browse(by_stage.get(lead.stage_id.id, ()))
             sla = candidates._pick_for(lead) if candidates and lead.date_last_stage_update else candidates
             if not sla:
-                lead.update({"sla_id": False, "sla_warning_date": False, "sla_deadline": False, "sla_state": "none"})
+                lead.update(
+                    {"sla_id": False, "sla_warning_date": False, "sla_deadline": False, "sla_state": "none"}
+                )
                 continue
             start = lead.date_last_stage_update
             key = (sla.id, lead.company_id.id, start)
@@ -92,7 +94,9 @@ class CrmLead(models.Model):
         Works in batches of ``batch_size`` and commits after each (except while tests run): a crash resumes
         where it stopped, a flagged record no longer matches. Progress is reported to Odoo's cron.
         """
-        return self._check_sla(batch_size=batch_size, auto_commit=not self.env["crm.transition.block.report"]._in_tests())
+        return self._check_sla(
+            batch_size=batch_size, auto_commit=not self.env["crm.transition.block.report"]._in_tests()
+        )
 
     @api.model
     def _check_sla(self, batch_size=500, auto_commit=False):
@@ -127,7 +131,9 @@ class CrmLead(models.Model):
     def _sla_flag(self, state):
         """Move self to ``state`` (``warning`` or ``overdue``), write it in the history and, when overdue,
         escalate: a batch of writes, whatever the number of records."""
-        self.fetch(["name", "stage_id", "sla_id", "date_last_stage_update", "sla_deadline", "user_id", "team_id"])
+        self.fetch(
+            ["name", "stage_id", "sla_id", "date_last_stage_update", "sla_deadline", "user_id", "team_id"]
+        )
         self.write({"sla_state": state})
         if state == "warning":
             self._log_qualification_event("sla_warning", note=self.env._("Close to the stage's time limit."))
