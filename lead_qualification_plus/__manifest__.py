@@ -36,6 +36,10 @@
         "security/crm_qualification_report_security.xml",
         "report/crm_qualification_report_views.xml",
         "views/crm_transition_block_log_views.xml",
+        "security/crm_stage_sla_security.xml",
+        "data/crm_stage_sla_data.xml",
+        "views/crm_stage_sla_views.xml",
+        "report/crm_stage_sla_report_views.xml",
         "views/menus.xml",
     ],
     "demo": [

@@ -22,3 +22,5 @@ from . import crm_team
 from . import res_groups
 from . import ir_model_fields
 from . import crm_transition_block_log
+from . import crm_stage_sla
+from . import crm_lead_sla

@@ -22,6 +22,8 @@ class CrmQualificationEvent(models.Model):
             ("disqualified", "Disqualified"),
             ("reactivated", "Reactivated"),
             ("transition_forced", "Transition forced"),
+            ("sla_warning", "Time limit warning"),
+            ("sla_breached", "Time limit exceeded"),
         ],
         required=True,
     )

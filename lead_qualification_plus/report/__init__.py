@@ -1,1 +1,2 @@
 from . import crm_qualification_report
+from . import crm_stage_sla_report

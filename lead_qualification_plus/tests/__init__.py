@@ -24,3 +24,4 @@ from . import test_faults
 from . import test_qualification_settings
 from . import test_security_review
 from . import test_crm_only
+from . import test_stage_sla

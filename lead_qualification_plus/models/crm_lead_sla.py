@@ -1,0 +1,191 @@
+from odoo import api, fields, models
+from odoo.tools.misc import format_datetime
+
+
+class CrmLead(models.Model):
+    """Time limits per stage (``crm.stage.sla``): the clock of each record and the job that escalates.
+
+    The clock starts when a record enters a stage (Odoo's ``date_last_stage_update``, written on every stage
+    change and on creation): the fields below are computed from it alone, so that moving the record (on any
+    path: form, kanban, import, RPC) restarts them, and changing its team or type while it stays does not.
+    A limit created or changed later applies from the next entry into its stage.
+    """
+
+    _inherit = "crm.lead"
+
+    sla_id = fields.Many2one(
+        comodel_name="crm.stage.sla",
+        string="Time Limit",
+        compute="_compute_sla",
+        store=True,
+        index="btree_not_null",
+        readonly=True,
+    )
+    sla_warning_date = fields.Datetime(
+        string="Time Limit Warning",
+        compute="_compute_sla",
+        store=True,
+        readonly=True,
+    )
+    sla_deadline = fields.Datetime(
+        string="Time Limit Deadline",
+        compute="_compute_sla",
+        store=True,
+        readonly=True,
+    )
+    sla_state = fields.Selection(
+        selection=[
+            ("none", "No Time Limit"),
+            ("on_track", "On Track"),
+            ("warning", "Close to Limit"),
+            ("overdue", "Overdue"),
+        ],
+        string="Time Limit Status",
+        compute="_compute_sla",
+        store=True,
+        readonly=True,
+        index=True,
+    )
+
+    # ------------------------------------------------------------
+    # COMPUTES
+    # ------------------------------------------------------------
+
+    @api.depends("date_last_stage_update")
+    def _compute_sla(self):
+        by_stage = self.env["crm.stage.sla"]._get_ids_by_stage()
+        # A mass move enters every record at the same moment: one schedule computation per limit and company.
+        dates = {}
+        for lead in self:
+            # The configuration applies whatever the rights of the user who moves the record.
+            candidates = self.env["crm.stage.sla"].sudo().browse(by_stage.get(lead.stage_id.id, ()))
+            sla = candidates._pick_for(lead) if candidates and lead.date_last_stage_update else candidates
+            if not sla:
+                lead.update(
+                    {"sla_id": False, "sla_warning_date": False, "sla_deadline": False, "sla_state": "none"}
+                )
+                continue
+            start = lead.date_last_stage_update
+            key = (sla.id, lead.company_id.id, start)
+            if key not in dates:
+                company = lead.company_id or self.env.company
+                dates[key] = (
+                    sla._date_after(start, sla.warning_days, company) if sla.warning_days else False,
+                    sla._date_after(start, sla.max_days, company),
+                )
+            lead.update(
+                {
+                    "sla_id": sla.id,
+                    "sla_warning_date": dates[key][0],
+                    "sla_deadline": dates[key][1],
+                    "sla_state": "on_track",
+                }
+            )
+
+    # ------------------------------------------------------------
+    # SCHEDULED JOB
+    # ------------------------------------------------------------
+
+    @api.model
+    def _cron_check_sla(self, batch_size=500):
+        """Scheduled action: flag the records close to their time limit, and those past it, escalating each
+        of the latter once per stage entry (an activity for the person the limit names).
+
+        Works in batches of ``batch_size`` and commits after each (except while tests run): a crash resumes
+        where it stopped, a flagged record no longer matches. Progress is reported to Odoo's cron.
+        """
+        return self._check_sla(
+            batch_size=batch_size, auto_commit=not self.env["crm.transition.block.report"]._in_tests()
+        )
+
+    @api.model
+    def _check_sla(self, batch_size=500, auto_commit=False):
+        """Flag and escalate as ``_cron_check_sla`` says; return ``(warned, breached)`` counts."""
+        now = fields.Datetime.now()
+        overdue_domain = [("sla_state", "in", ("on_track", "warning")), ("sla_deadline", "<=", now)]
+        # A record already past its limit skips the warning: it is overdue.
+        warning_domain = [
+            ("sla_state", "=", "on_track"),
+            ("sla_warning_date", "<=", now),
+            ("sla_deadline", ">", now),
+        ]
+        breached = self._sla_run_batches(overdue_domain, "overdue", batch_size, auto_commit)
+        warned = self._sla_run_batches(warning_domain, "warning", batch_size, auto_commit)
+        return warned, breached
+
+    @api.model
+    def _sla_run_batches(self, domain, state, batch_size, auto_commit):
+        remaining = self.search_count(domain)
+        done = 0
+        while leads := self.search(domain, limit=batch_size, order="id"):
+            leads._sla_flag(state)
+            done += len(leads)
+            remaining = max(remaining - len(leads), 0)
+            self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+            if auto_commit:
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+            # A long run would otherwise keep every flagged record in the cache.
+            self.env.invalidate_all()
+        return done
+
+    def _sla_flag(self, state):
+        """Move self to ``state`` (``warning`` or ``overdue``), write it in the history and, when overdue,
+        escalate: a batch of writes, whatever the number of records."""
+        self.fetch(
+            ["name", "stage_id", "sla_id", "date_last_stage_update", "sla_deadline", "user_id", "team_id"]
+        )
+        self.write({"sla_state": state})
+        if state == "warning":
+            self._log_qualification_event("sla_warning", note=self.env._("Close to the stage's time limit."))
+            return
+        self._log_qualification_event("sla_breached", note=self.env._("Past the stage's time limit."))
+        self._sla_escalate()
+
+    def _sla_escalate(self):
+        """Schedule the escalation activity of each record of self for the person its time limit names."""
+        lead_model_id = self.env["ir.model"]._get_id("crm.lead")
+        today = fields.Date.context_today(self)
+        values = []
+        for lead in self:
+            sla = lead.sla_id
+            values.append(
+                {
+                    "res_model_id": lead_model_id,
+                    "res_id": lead.id,
+                    "activity_type_id": sla.activity_type_id.id,
+                    "user_id": lead._sla_escalation_user().id,
+                    "date_deadline": today,
+                    "summary": self.env._("Time limit exceeded in %(stage)s", stage=lead.stage_id.name),
+                    "note": self.env._(
+                        "%(lead)s has been in stage %(stage)s since %(since)s: its time limit %(sla)s "
+                        "(%(days)s days) ended on %(deadline)s.",
+                        lead=lead.name,
+                        stage=lead.stage_id.name,
+                        since=format_datetime(self.env, lead.date_last_stage_update),
+                        sla=sla.name,
+                        days=sla.max_days,
+                        deadline=format_datetime(self.env, lead.sla_deadline),
+                    ),
+                }
+            )
+        # The escalation is the person's activity, not a mail per late record; nor does it make them follow
+        # the record. The job's user may create activities for anyone on any lead.
+        self.env["mail.activity"].with_context(
+            mail_activity_quick_update=True, mail_activity_noautofollow=True
+        ).create(values)
+
+    def _sla_escalation_user(self):
+        """Whom the escalation of this record goes to: the person its time limit names, else the other of
+        salesperson and team leader, else the limit's given user, else who last configured the limit."""
+        self.ensure_one()
+        sla = self.sla_id
+        salesperson, leader = self.user_id, self.team_id.user_id
+        order = {
+            "salesperson": (salesperson, leader),
+            "team_leader": (leader, salesperson),
+            "user": (),
+        }[sla.escalate_to]
+        for user in (*order, sla.escalate_user_id, sla.write_uid):
+            if user and user.active and not user.share:
+                return user
+        return self.env.user
