@@ -1462,8 +1462,10 @@ class CrmLead(models.Model):
         stage_entry = {self.id: self.date_last_stage_update}
         verdicts = rules._evaluate_moves(self, {self.id: self.stage_id.id}, stage_entry)
         # The verdicts leave the recommended requirements out: the checklist shows them too.
-        met = rules.browse().union(*(rule for _lead, rule, _unmet, _ok in verdicts)).requirement_ids._evaluate(
-            self, stage_entry
+        met = (
+            rules.browse()
+            .union(*(rule for _lead, rule, _unmet, _ok in verdicts))
+            .requirement_ids._evaluate(self, stage_entry)
         )
         return [
             {

@@ -28,3 +28,4 @@ from . import test_qualification_settings
 from . import test_ui_transition_rule
 from . import test_security_review
 from . import test_transition_evidence
+from . import test_process_diagram

@@ -23,7 +23,9 @@ class TestEvidenceValidity(TransitionRuleCommon):
         self.assertEqual(leads.stage_id, self.stage_new)
 
     def _date_messages(self, lead, date, domain):
-        messages = self.env["mail.message"].search([("model", "=", "crm.lead"), ("res_id", "=", lead.id), *domain])
+        messages = self.env["mail.message"].search(
+            [("model", "=", "crm.lead"), ("res_id", "=", lead.id), *domain]
+        )
         self.assertTrue(messages)
         messages.write({"date": date})
 
@@ -63,7 +65,9 @@ class TestEvidenceValidity(TransitionRuleCommon):
             Command.create({"name": "Stakeholders", "kind": "stakeholder", "valid_days": 0}),
         ]
         with self.assertRaisesRegex(ValidationError, "Set it to 0"):
-            rule.requirement_ids.filtered(lambda requirement: requirement.kind == "attachment").kind = "competitor"
+            rule.requirement_ids.filtered(
+                lambda requirement: requirement.kind == "attachment"
+            ).kind = "competitor"
 
     def test_activity_done(self):
         self._create_rule(
@@ -153,7 +157,9 @@ class TestEvidenceValidity(TransitionRuleCommon):
         )
         lead = self._create_leads()
         self._log_done(lead, self.type_call)
-        self.env["ir.attachment"].create({"name": "a.txt", "raw": b"a", "res_model": "crm.lead", "res_id": lead.id})
+        self.env["ir.attachment"].create(
+            {"name": "a.txt", "raw": b"a", "res_model": "crm.lead", "res_id": lead.id}
+        )
         self._date_messages(lead, self._cutoff(3650), [("mail_activity_type_id", "=", self.type_call.id)])
         self._date_attachments(lead, self._cutoff(3650))
         lead.stage_id = self.stage_contacted
@@ -180,7 +186,12 @@ class TestEvidenceValidity(TransitionRuleCommon):
     def test_query_count_does_not_grow_with_records(self):
         requirements = self._create_rule(
             [
-                {"name": "Call", "kind": "activity_done", "activity_type_id": self.type_call.id, "valid_days": 30},
+                {
+                    "name": "Call",
+                    "kind": "activity_done",
+                    "activity_type_id": self.type_call.id,
+                    "valid_days": 30,
+                },
                 {"name": "Note", "kind": "note", "valid_days": 30},
                 {"name": "File", "kind": "attachment", "valid_days": 30},
                 {"name": "Old file", "kind": "attachment", "valid_days": 5},
@@ -208,7 +219,12 @@ class TestEvidenceValidity(TransitionRuleCommon):
     def test_checklist_shows_the_window(self):
         rule = self._create_rule(
             [
-                {"name": "Call", "kind": "activity_done", "activity_type_id": self.type_call.id, "valid_days": 30},
+                {
+                    "name": "Call",
+                    "kind": "activity_done",
+                    "activity_type_id": self.type_call.id,
+                    "valid_days": 30,
+                },
                 {"name": "Note", "kind": "note", "valid_days": 1},
                 {"name": "File", "kind": "attachment"},
             ]
