@@ -80,12 +80,23 @@ class TestProcessDiagram(TransitionRuleCommon):
 
     def test_team_filter_and_archived_rules(self):
         self._create_rule([], name="Other team's rule", team_ids=[Command.set(self.other_team.ids)])
-        self._create_rule([], name="Every team's rule", team_ids=[Command.clear()])
+        # Between stages of every team: the rule draws on every team's process.
+        self._create_rule(
+            [],
+            name="Every team's rule",
+            team_ids=[Command.clear()],
+            from_stage_ids=[Command.set(self.env.ref("crm.stage_lead1").ids)],
+            to_stage_id=self.env.ref("crm.stage_lead2").id,
+        )
         self._create_rule([], name="Archived rule", active=False)
         names = {edge["name"] for edge in self.team.get_process_diagram()["edges"]}
         self.assertEqual(names, {"Log first call", "Sign", "Budget known", "Every team's rule"})
         names = {edge["name"] for edge in self.other_team.get_process_diagram()["edges"]}
         self.assertEqual(names, {"Every team's rule"})
+        # A rule of every team into a stage of another team is not part of this team's process.
+        self.assertNotIn(
+            "Log first call", {edge["name"] for edge in self.other_team.get_process_diagram()["edges"]}
+        )
 
     def test_without_rules(self):
         (self.rule_call | self.rule_win | self.rule_qualify).active = False

@@ -51,7 +51,7 @@ export class ProcessDiagram extends Component {
 
     /** Positions of the nodes and of the arrows: forward arrows arc above the row, backward ones below,
      * each at its own height so that no two labels overlap. */
-    get layout() {
+    get drawing() {
         const diagram = this.state.diagram;
         if (!diagram) {
             return null;
