@@ -48,7 +48,8 @@ class CrmTeam(models.Model):
         "requirement_count", "from", "to", "label"}``. Only the rules, stages and time limits the caller may
         read count, and only the rules of the team's company or of every company.
         """
-        self.ensure_one()
+        if len(self) != 1:
+            raise UserError(self.env._("The process diagram draws one sales team at a time: give one id."))
         self.check_access("read")
         stages = self.env["crm.stage"].search(["|", ("team_id", "=", False), ("team_id", "=", self.id)])
         nodes = [

@@ -1,5 +1,5 @@
 from odoo import Command
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, tagged
 
 from .common_transition import TransitionRuleCommon
@@ -125,6 +125,11 @@ class TestProcessDiagram(TransitionRuleCommon):
         team_b = self.env["crm.team"].create({"name": "Team of B", "company_id": company_b.id})
         with self.assertRaises(AccessError):
             team_b.with_user(self.user_manager).get_process_diagram()
+
+    def test_one_team_at_a_time(self):
+        for teams in (self.env["crm.team"], self.team | self.other_team):
+            with self.assertRaisesRegex(UserError, "one sales team at a time"):
+                teams.get_process_diagram()
 
     def test_open_action(self):
         action = self.team.with_user(self.user_salesman).action_open_process_diagram()
