@@ -30,6 +30,7 @@
         "views/res_partner_views.xml",
         "security/crm_transition_rule_security.xml",
         "views/crm_transition_rule_views.xml",
+        "views/crm_team_views.xml",
         "wizards/crm_lead_transition_views.xml",
         "views/crm_qualification_profile_views.xml",
         "views/res_config_settings_views.xml",

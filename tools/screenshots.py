@@ -26,6 +26,8 @@ BLOCKED_STAGE = "Contacted"
 QUALIFY_LEADS = ["Second office for Deco Addict", "Office furniture for 40 desks", "One standing desk"]
 RULE = ["Log first call"]
 PROFILE = ["B2B: company, contact, opportunity"]
+# The team whose process the diagram draws.
+PROCESS_TEAM = ["Qualification Desk"]
 MODULE = "lead_qualification_plus"
 # Reports: every window action of the addon whose XML id says report, these first.
 REPORTS = ["crm_qualification_report_action", "crm_transition_block_log_action"]
@@ -122,6 +124,7 @@ def take(args):
         lead_id = admin.first_id("crm.lead", TRANSITION_LEAD)
         rule_id = admin.first_id("crm.transition.rule", RULE)
         profile_id = admin.first_id("crm.qualification.profile", PROFILE)
+        process_team_id = admin.first_id("crm.team", PROCESS_TEAM)
         qualify_id = admin.first_id("crm.lead", QUALIFY_LEADS, [("type", "=", "lead")])
         blocked_id = admin.first_id("crm.lead", BLOCKED_OPPORTUNITY)
         reports = report_actions(admin)
@@ -197,7 +200,22 @@ def take(args):
             )
             manager.shot(name.removesuffix("_action"))
 
+        def process_diagram():
+            manager.goto(
+                f"/odoo/action-sales_team.crm_team_action_config/{process_team_id}",
+                ".o_lqp_process_diagram_button",
+            )
+            manager.page.click(".o_lqp_process_diagram_button")
+            manager.wait(".o_lqp_process_edge")
+            manager.shot("process_diagram")
+            # At 1024 pixels the drawing scrolls inside its box, not the page.
+            manager.page.set_viewport_size({"width": 1024, "height": 768})
+            manager.page.wait_for_timeout(SETTLE_MS)
+            manager.shot("process_diagram_1024")
+            manager.page.set_viewport_size({"width": size[0], "height": size[1]})
+
         attempt("rule form", rule_form, manager)
+        attempt("process diagram", process_diagram, manager)
         attempt("profile form", profile_form, manager)
         for name in reports:
             attempt(name, lambda name=name: report(name), manager)

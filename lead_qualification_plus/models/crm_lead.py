@@ -382,8 +382,9 @@ class CrmLead(models.Model):
     def check_transition(self, stage_id):
         """Return the requirements of the rules that apply to moving this record to stage ``stage_id``.
 
-        The result is a list of ``{"rule_id", "rule", "requirement_id", "requirement", "met"}`` dicts (ids,
-        names and booleans only), ordered by rule then requirement; empty when no rule applies.
+        The result is a list of ``{"rule_id", "rule", "requirement_id", "requirement", "met", "optional"}``
+        dicts (ids, names and booleans only), ordered by rule then requirement; empty when no rule applies.
+        An ``optional`` requirement is recommended: unmet, it does not block the move.
         """
         if len(self) != 1:
             raise UserError(self.env._("check_transition checks one record at a time: give one id."))
@@ -393,16 +394,24 @@ class CrmLead(models.Model):
         if stage == self.stage_id:
             return []
         rules = self.env["crm.transition.rule"]._get_candidate_rules("stage", stage.ids)
-        verdicts = rules._evaluate_moves(self, *self._get_stage_origins())
+        from_stages, stage_entry = self._get_stage_origins()
+        verdicts = rules._evaluate_moves(self, from_stages, stage_entry)
+        # The verdicts leave the recommended requirements out: the checklist shows them too.
+        met = (
+            rules.browse()
+            .union(*(rule for _lead, rule, _unmet, _ok in verdicts))
+            .requirement_ids._evaluate(self, stage_entry)
+        )
         return [
             {
                 "rule_id": rule.id,
                 "rule": rule.name,
                 "requirement_id": requirement.id,
                 "requirement": requirement.name,
-                "met": requirement not in unmet,
+                "met": self.id in met[requirement.id],
+                "optional": requirement.optional,
             }
-            for _lead, rule, unmet, _satisfied in verdicts
+            for _lead, rule, _unmet, _satisfied in verdicts
             for requirement in rule.requirement_ids
         ]
 

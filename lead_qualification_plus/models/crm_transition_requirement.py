@@ -1,5 +1,6 @@
 import re
 from collections import defaultdict
+from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
@@ -7,6 +8,10 @@ from odoo.tools import html2plaintext, is_html_empty
 
 # The first paragraph of the message of a done activity ("Call done: summary"), before the user's text.
 _ACTIVITY_DONE_HEADER = re.compile(r"^\s*(?:<div>\s*)?<p>.*?</p>", re.DOTALL)
+
+
+# The kinds met by something done on a date, which may expire (``valid_days``).
+_DATED_KINDS = ("activity_done", "note", "attachment")
 
 
 class CrmTransitionRequirement(models.Model):
@@ -88,14 +93,25 @@ class CrmTransitionRequirement(models.Model):
         string="Since Entering the Stage",
         help="Only count activities done since the record entered its current stage.",
     )
+    valid_days = fields.Integer(
+        string="Valid For (Days)",
+        help="Only count the activities done, notes logged or files attached in the last N days, "
+        "e.g. a call in the last 30 days. 0 counts them whatever their age.",
+    )
+    optional = fields.Boolean(
+        string="Recommended Only",
+        help="Shown in the checklist as recommended: it never blocks a move. A rule whose requirements "
+        "are all recommended blocks nothing.",
+    )
 
     # ------------------------------------------------------------
     # CONSTRAINTS
     # ------------------------------------------------------------
 
-    @api.constrains("kind", "field_id", "domain", "activity_type_id", "min_count")
+    @api.constrains("kind", "field_id", "domain", "activity_type_id", "min_count", "valid_days")
     def _check_parameters(self):
         for requirement in self:
+            requirement._check_valid_days()
             if requirement.kind == "field":
                 if not requirement.field_id:
                     raise ValidationError(
@@ -133,6 +149,26 @@ class CrmTransitionRequirement(models.Model):
                     )
                 )
 
+    def _check_valid_days(self):
+        if self.valid_days < 0:
+            raise ValidationError(
+                self.env._(
+                    'The requirement "%(name)s" counts evidence of the last %(days)s days: give a number of '
+                    "days of 0 (no limit) or more.",
+                    name=self.name,
+                    days=self.valid_days,
+                )
+            )
+        if self.valid_days and self.kind not in _DATED_KINDS:
+            raise ValidationError(
+                self.env._(
+                    'The requirement "%(name)s" checks what the record is now, not something done on a date: '
+                    "a validity in days only applies to activities done, notes and attachments. "
+                    "Set it to 0.",
+                    name=self.name,
+                )
+            )
+
     # ------------------------------------------------------------
     # BUSINESS
     # ------------------------------------------------------------
@@ -160,6 +196,21 @@ class CrmTransitionRequirement(models.Model):
         # Messages and activities are dated to the second; the stage entry has microseconds.
         entry = stage_entry.get(lead_id)
         return entry.replace(microsecond=0) if entry else None
+
+    def _valid_since(self):
+        """The oldest date of the evidence this requirement still counts, or None when it never expires.
+
+        Measured from the transaction's time, like the dates Odoo gives what it creates, to the second like
+        those dates."""
+        if not self.valid_days:
+            return None
+        return (self.env.cr.now() - timedelta(days=self.valid_days)).replace(microsecond=0)
+
+    def _counts_from(self, stage_entry, lead_id):
+        """The oldest date of the evidence counted for lead ``lead_id``: the later of the validity window and,
+        when ``stage_entry`` is given, the stage entry."""
+        limits = [limit for limit in (self._valid_since(), self._since(stage_entry, lead_id)) if limit]
+        return max(limits) if limits else None
 
     def _evaluate_field(self, leads, stage_entry):
         result = {}
@@ -212,7 +263,9 @@ class CrmTransitionRequirement(models.Model):
             met_ids = []
             for lead_id in leads.ids:
                 done_dates = dates.get((lead_id, requirement.activity_type_id.id), [])
-                since = requirement.since_stage_entry and self._since(stage_entry, lead_id)
+                since = requirement._counts_from(
+                    stage_entry if requirement.since_stage_entry else {}, lead_id
+                )
                 if since:
                     done_dates = [done for done in done_dates if done >= since]
                 if len(done_dates) >= requirement.min_count:
@@ -266,16 +319,15 @@ class CrmTransitionRequirement(models.Model):
                 continue
             if message.res_id not in last_note or message.date > last_note[message.res_id]:
                 last_note[message.res_id] = message.date
-        met_ids = [
-            lead_id
-            for lead_id in leads.ids
-            if lead_id in last_note
-            and (
-                not self._since(stage_entry, lead_id)
-                or last_note[lead_id] >= self._since(stage_entry, lead_id)
-            )
-        ]
-        return {requirement.id: leads.browse(met_ids) for requirement in self}
+        result = {}
+        for requirement in self:
+            met_ids = []
+            for lead_id in leads.ids:
+                since = requirement._counts_from(stage_entry, lead_id)
+                if lead_id in last_note and (not since or last_note[lead_id] >= since):
+                    met_ids.append(lead_id)
+            result[requirement.id] = leads.browse(met_ids)
+        return result
 
     @staticmethod
     def _has_written_text(body):
@@ -294,11 +346,20 @@ class CrmTransitionRequirement(models.Model):
             ._read_group(
                 [("res_model", "=", "crm.lead"), ("res_id", "in", leads.ids)],
                 groupby=["res_id"],
+                aggregates=["create_date:max"],
             )
         )
-        with_attachment = {res_id for (res_id,) in groups}
-        met_ids = [lead_id for lead_id in leads.ids if lead_id in with_attachment]
-        return {requirement.id: leads.browse(met_ids) for requirement in self}
+        last_attached = dict(groups)
+        result = {}
+        for requirement in self:
+            since = requirement._valid_since()
+            met_ids = [
+                lead_id
+                for lead_id in leads.ids
+                if lead_id in last_attached and (not since or last_attached[lead_id] >= since)
+            ]
+            result[requirement.id] = leads.browse(met_ids)
+        return result
 
     def _evaluate_stakeholder(self, leads, stage_entry):
         counts = defaultdict(int)  # (lead id, role id) -> stakeholders

@@ -253,12 +253,17 @@ class CrmTransitionRule(models.Model):
         ids_by_rule = {rule: rule_ids for rule, rule_ids in ids_by_rule.items() if rule_ids}
         if not ids_by_rule:
             return []
+        # Recommended requirements are left out: they never block (``_get_blocking_requirements``).
         requirements = self.env["crm.transition.requirement"].union(
-            *(rule.requirement_ids for rule in ids_by_rule)
+            *(rule._get_blocking_requirements() for rule in ids_by_rule)
         )
         met = requirements._evaluate(leads.browse(set().union(*ids_by_rule.values())), stage_entry)
         checks = [
-            (rule, rule_ids, [(requirement.id, met[requirement.id]) for requirement in rule.requirement_ids])
+            (
+                rule,
+                rule_ids,
+                [(requirement.id, met[requirement.id]) for requirement in rule._get_blocking_requirements()],
+            )
             for rule, rule_ids in ids_by_rule.items()
         ]
         Requirement = self.env["crm.transition.requirement"]
@@ -388,6 +393,15 @@ class CrmTransitionRule(models.Model):
             lines="\n".join(lines),
             way_forward=way_forward,
         )
+
+    def _get_blocking_requirements(self):
+        """The requirements of rule ``self`` that decide whether it lets a record through.
+
+        Recommended (``optional``) requirements never count, met or not, whatever the rule's match: under
+        "all requirements" every other one must be met; under "at least one requirement" one of the others
+        must be, a recommended item met does not stand in for them. A rule left with none blocks nothing, like
+        a rule without requirements."""
+        return self.requirement_ids.filtered(lambda requirement: not requirement.optional)
 
     @api.model
     def _get_candidate_rules(self, target, to_stage_ids=None, from_any_only=False):

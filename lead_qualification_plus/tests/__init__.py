@@ -25,3 +25,5 @@ from . import test_qualification_settings
 from . import test_security_review
 from . import test_crm_only
 from . import test_stage_sla
+from . import test_transition_evidence
+from . import test_process_diagram

@@ -336,6 +336,7 @@ class TestTransitionEnforcement(TransitionRuleCommon):
                     "requirement_id": rule.requirement_ids[0].id,
                     "requirement": "Job position known",
                     "met": True,
+                    "optional": False,
                 },
                 {
                     "rule_id": rule.id,
@@ -343,6 +344,7 @@ class TestTransitionEnforcement(TransitionRuleCommon):
                     "requirement_id": rule.requirement_ids[1].id,
                     "requirement": "Call done",
                     "met": False,
+                    "optional": False,
                 },
             ],
         )

@@ -84,6 +84,7 @@ class TestTransitionStakeholderKinds(TransitionRuleCommon):
                     "requirement_id": rule.requirement_ids.id,
                     "requirement": "A competitor is recorded",
                     "met": False,
+                    "optional": False,
                 }
             ],
         )

@@ -54,10 +54,11 @@ class CrmLeadTransition(models.TransientModel):
                 for requirement in wizard.rule_id.requirement_ids
             ]
 
-    @api.depends("line_ids.is_done", "match")
+    @api.depends("line_ids.is_done", "line_ids.optional", "match")
     def _compute_is_satisfied(self):
         for wizard in self:
-            met = wizard.line_ids.mapped("is_done")
+            # Recommended items never block: the rule decides on the others alone.
+            met = wizard.line_ids.filtered(lambda line: not line.optional).mapped("is_done")
             wizard.is_satisfied = not met or (any(met) if wizard.match == "any" else all(met))
 
     @api.depends("to_stage_id", "target")

@@ -36,6 +36,11 @@ class CrmLeadTransitionLine(models.TransientModel):
     sequence = fields.Integer(related="requirement_id.sequence")
     name = fields.Char(related="requirement_id.name")
     kind = fields.Selection(related="requirement_id.kind")
+    optional = fields.Boolean(related="requirement_id.optional")
+    window_label = fields.Char(
+        compute="_compute_window_label",
+        help="How recent the evidence must be, e.g. 'in the last 30 days'.",
+    )
     met = fields.Boolean(compute="_compute_met", help="The record meets the requirement as saved.")
     is_done = fields.Boolean(
         compute="_compute_is_done",
@@ -85,6 +90,17 @@ class CrmLeadTransitionLine(models.TransientModel):
             met = lines.requirement_id._evaluate(lead, {lead.id: lead.date_last_stage_update})
             for line in lines:
                 line.met = lead.id in met.get(line.requirement_id.id, ())
+
+    @api.depends("requirement_id.valid_days")
+    def _compute_window_label(self):
+        for line in self:
+            days = line.requirement_id.valid_days
+            if not days:
+                line.window_label = False
+            elif days == 1:
+                line.window_label = self.env._("in the last day")
+            else:
+                line.window_label = self.env._("in the last %(days)s days", days=days)
 
     @api.depends("requirement_id.field_id")
     def _compute_value_field(self):
