@@ -2,7 +2,7 @@
     "name": "Lead Qualification Plus",
     "summary": "Qualify leads with profiles, enforce stage transition requirements, "
     "disqualify with reasons and reactivate, track stakeholders and competitors",
-    "version": "18.0.1.0.0",
+    "version": "18.0.2.0.0",
     "category": "Sales/CRM",
     "website": "https://github.com/lead-qualification-plus/lead_qualification_plus",
     "author": "Lead Qualification Plus",

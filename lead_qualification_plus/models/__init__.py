@@ -1,6 +1,7 @@
 from . import crm_lead_domain_mixin
 from . import crm_lead
 from . import crm_qualification_event
+from . import crm_lead_comeback
 from . import crm_stakeholder_role
 from . import crm_lead_line_mixin
 from . import crm_lead_stakeholder
