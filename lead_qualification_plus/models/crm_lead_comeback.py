@@ -81,17 +81,19 @@ class CrmLead(models.Model):
     def _find_lead_back_by_email(self, lead_domain):
         """The last active record of ``lead_domain`` whose latest qualification event is a reactivation by
         email, or an empty recordset."""
-        events = self.env["crm.qualification.event"].search(
+        Event = self.env["crm.qualification.event"]
+        event = Event.search(
             [
                 ("event", "=", "reactivated"),
                 ("trigger", "=", "email"),
                 ("lead_id", "any", [*lead_domain, ("active", "=", True)]),
             ],
-            order="date desc, id desc",
             limit=1,
         )
-        latest = events.lead_id.qualification_event_ids[:1]
-        return events.lead_id if latest == events else self.browse()
+        if not event:
+            return self.browse()
+        latest = Event.search([("lead_id", "=", event.lead_id.id)], limit=1)
+        return event.lead_id if latest == event else self.browse()
 
     @api.model
     def _comeback_company(self, custom_values):
@@ -111,7 +113,9 @@ class CrmLead(models.Model):
         """Reactivate the records of self disqualified with a "reactivate on email" reason, after an email of
         the customer (``msg_dict`` of the gateway); their salesperson's follow-up quotes its subject."""
         leads = self.filtered(
-            lambda lead: not lead.active and lead.date_disqualified and lead.lost_reason_id.reactivate_on_email
+            lambda lead: (
+                not lead.active and lead.date_disqualified and lead.lost_reason_id.reactivate_on_email
+            )
         )
         if not leads or self._is_internal_email(msg_dict):
             return leads.browse()
@@ -156,8 +160,8 @@ class CrmLead(models.Model):
         name = source.display_name if source else self.env._("a sales order")
         return leads._reactivate_for_comeback(
             trigger,
-            note=self.env._("Reactivated: the customer came back with %(source)s.", source=name),
-            follow_up=self.env._("The customer came back with %(source)s.", source=name),
+            note=self.env._("Reactivated: the customer came back with %(document)s.", document=name),
+            follow_up=self.env._("The customer came back with %(document)s.", document=name),
         )
 
     # ------------------------------------------------------------
@@ -206,9 +210,7 @@ class CrmLead(models.Model):
         latest = {}
         for activity in activities:
             latest.setdefault(activity.res_id, activity)
-        self.env["mail.activity"].union(*latest.values()).write(
-            {"note": Markup("<p>%s</p>") % follow_up}
-        )
+        self.env["mail.activity"].union(*latest.values()).write({"note": Markup("<p>%s</p>") % follow_up})
 
     def _report_failed_comeback(self, error, follow_up):
         """Ask the salesperson (else the team leader) of the record to look at it: its customer came back but

@@ -1,14 +1,14 @@
 import importlib.util
+import uuid
 from datetime import timedelta
 from pathlib import Path
 from unittest.mock import patch
 
 from odoo import SUPERUSER_ID
+from odoo.addons.crm.tests.common import INCOMING_EMAIL
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
-
-from odoo.addons.crm.tests.common import INCOMING_EMAIL
 
 from .test_reactivate import ReactivateCommon
 
@@ -48,17 +48,15 @@ class ComebackCommon(ReactivateCommon):
         )
         cls.alias_email = cls.team.alias_id.alias_full_name
         cls.customer_email = "contact0@company0.example.com"
-        cls.message_counter = 0
 
     def _receive(self, subject, email_from=None, template=INCOMING_EMAIL, **values):
         """Deliver an RFC 822 email to the team's alias through Odoo's mail gateway, as fetchmail does."""
-        ComebackCommon.message_counter += 1
         email = template.format(
             return_path=email_from or self.customer_email,
             email_from=email_from or self.customer_email,
             to=self.alias_email,
             subject=subject,
-            msg_id=f"<lqp-comeback-{self.message_counter}@customer.example.com>",
+            msg_id=f"<{uuid.uuid4().hex}@customer.example.com>",
             **values,
         )
         return self.env["mail.thread"].sudo().message_process(False, email)
@@ -94,7 +92,9 @@ class TestComebackByEmail(ComebackCommon):
         thread_id = self._receive("Back with a budget")
 
         self.assertEqual(thread_id, lead.id)
-        self.assertEqual(self._leads_of(self.customer_email), lead, "no duplicate lead for a returning customer")
+        self.assertEqual(
+            self._leads_of(self.customer_email), lead, "no duplicate lead for a returning customer"
+        )
         self.assertTrue(lead.active)
         self.assertEqual(lead.qualification_state, "open")
         self.assertEqual(lead.stage_id, self.stage_contacted)
@@ -179,7 +179,9 @@ class TestComebackByEmail(ComebackCommon):
         self.assertLessEqual(
             {"Back with a budget", "Re: Here is our offer"}, set(lead.message_ids.mapped("subject"))
         )
-        todo = lead.activity_ids.filtered(lambda activity: activity.summary == "Automatic reactivation failed")
+        todo = lead.activity_ids.filtered(
+            lambda activity: activity.summary == "Automatic reactivation failed"
+        )
         self.assertEqual(todo.user_id, self.user_salesman)
         self.assertIn("locked by an audit", str(todo[0].note))
 
@@ -191,17 +193,29 @@ class TestComebackByOrder(ComebackCommon):
         super().setUpClass()
         cls.company_partner = cls.env["res.partner"].create({"name": "Returning Corp", "is_company": True})
         cls.person = cls.env["res.partner"].create(
-            {"name": "Rita Returning", "parent_id": cls.company_partner.id, "email": "rita@returning.example.com"}
+            {
+                "name": "Rita Returning",
+                "parent_id": cls.company_partner.id,
+                "email": "rita@returning.example.com",
+            }
         )
         cls.colleague = cls.env["res.partner"].create(
-            {"name": "Carl Colleague", "parent_id": cls.company_partner.id, "email": "carl@returning.example.com"}
+            {
+                "name": "Carl Colleague",
+                "parent_id": cls.company_partner.id,
+                "email": "carl@returning.example.com",
+            }
         )
 
+    def _lead_of(self, partner, **values):
+        # Odoo writes a lead's email on its customer: the lead has the customer's.
+        return self._disqualified_lead(partner_id=partner.id, email_from=partner.email, **values)
+
     def test_returning_partners_bring_their_leads_back(self):
-        of_person = self._disqualified_lead(partner_id=self.person.id)
-        of_colleague = self._disqualified_lead(partner_id=self.colleague.id)
+        of_person = self._lead_of(self.person)
+        of_colleague = self._lead_of(self.colleague)
         by_email = self._disqualified_lead(email_from="Rita <RITA@returning.example.com>")
-        not_flagged = self._disqualified_lead(partner_id=self.person.id, reason=self.reason_spam)
+        not_flagged = self._lead_of(self.person, reason=self.reason_spam)
         someone_else = self._disqualified_lead()
         source = self.env["res.partner"].create({"name": "S00042"})
 
@@ -215,12 +229,12 @@ class TestComebackByOrder(ComebackCommon):
         self.assertIn("S00042", str(self._follow_ups(of_person).note))
 
     def test_company_order_brings_its_contacts_leads_back(self):
-        lead = self._disqualified_lead(partner_id=self.person.id)
+        lead = self._lead_of(self.person)
         leads = self.env["crm.lead"]._reactivate_for_returning_partners(self.company_partner)
         self.assertEqual(leads, lead)
 
     def test_second_order_reactivates_nothing_more(self):
-        lead = self._disqualified_lead(partner_id=self.person.id)
+        lead = self._lead_of(self.person)
         Lead = self.env["crm.lead"]
         self.assertEqual(Lead._reactivate_for_returning_partners(self.person), lead)
         self.assertFalse(Lead._reactivate_for_returning_partners(self.person))
@@ -228,14 +242,13 @@ class TestComebackByOrder(ComebackCommon):
 
     @mute_logger("odoo.addons.lead_qualification_plus.models.crm_lead_comeback")
     def test_a_lead_that_fails_holds_no_other_back(self):
-        failing, fine = self._disqualified_lead(partner_id=self.person.id) + self._disqualified_lead(
-            partner_id=self.person.id
-        )
+        failing, fine = self._lead_of(self.person) + self._lead_of(self.person)
         original = type(self.env["crm.lead"])._reactivate
+        refusal = UserError("The lead is locked by an audit.")
 
         def reactivate(records, note=False):
             if failing in records:
-                raise UserError("The lead is locked by an audit.")
+                raise refusal
             return original(records, note=note)
 
         with patch.object(type(self.env["crm.lead"]), "_reactivate", reactivate):
@@ -265,7 +278,9 @@ class TestReactivationTrigger(ComebackCommon):
         ):
             self.assertEqual(self._reactivations(lead).trigger, trigger)
         # Other events have no trigger.
-        self.assertFalse(by_wizard.qualification_event_ids.filtered(lambda e: e.event != "reactivated").trigger)
+        self.assertFalse(
+            by_wizard.qualification_event_ids.filtered(lambda e: e.event != "reactivated").trigger
+        )
 
     def test_a_user_cannot_pass_for_a_customer(self):
         lead = self._disqualified_lead()
@@ -311,7 +326,9 @@ class TestReactivationTrigger(ComebackCommon):
         self.env.ref("lead_qualification_plus.ir_cron_reactivate_due_leads").method_direct_trigger()
         events = self._reactivations(by_hand + by_cron)
         self.env.flush_all()
-        self.env.cr.execute("UPDATE crm_qualification_event SET trigger = NULL WHERE id IN %s", [tuple(events.ids)])
+        self.env.cr.execute(
+            "UPDATE crm_qualification_event SET trigger = NULL WHERE id IN %s", [tuple(events.ids)]
+        )
         events.invalidate_recordset(["trigger"])
 
         path = Path(__file__).parents[1] / "migrations" / "18.0.2.0.0" / "post-event-trigger.py"
