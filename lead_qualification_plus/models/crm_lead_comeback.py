@@ -25,7 +25,9 @@ class CrmLead(models.Model):
     def message_new(self, msg_dict, custom_values=None):
         """A new email from the address of a lead disqualified with a "reactivate on email" reason brings that
         lead back, and the gateway posts the email on it: no duplicate lead for a returning customer."""
-        lead = self._find_comeback_lead(msg_dict, custom_values)
+        lead = (
+            self._find_comeback_lead(msg_dict, custom_values) if self._from_mail_gateway() else self.browse()
+        )
         if not lead:
             return super().message_new(msg_dict, custom_values=custom_values)
         lead._reactivate_on_email(msg_dict)
@@ -35,8 +37,14 @@ class CrmLead(models.Model):
     def message_update(self, msg_dict, update_vals=None):
         # Odoo's gateway routes a reply to its thread's record, archived or not.
         result = super().message_update(msg_dict, update_vals=update_vals)
-        self._reactivate_on_email(msg_dict)
+        if self._from_mail_gateway():
+            self._reactivate_on_email(msg_dict)
         return result
+
+    def _from_mail_gateway(self):
+        """Whether Odoo's mail gateway is the caller: it runs these hooks in superuser mode, which no RPC call
+        does, so no user can pass a reactivation of their own for the customer's email."""
+        return self.env.su
 
     def _creation_subtype(self):
         if self.env.context.get("lead_qualification_plus_comeback"):

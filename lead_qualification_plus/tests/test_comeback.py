@@ -164,6 +164,15 @@ class TestComebackByEmail(ComebackCommon):
         self._reply(lead, "Re: Here is our offer", email_from=self.user_salesman.email)
         self.assertFalse(lead.active)
 
+    def test_a_user_cannot_pass_for_the_gateway(self):
+        """message_new and message_update are public: called by a user, they bring nobody back."""
+        lead = self._disqualified_lead()
+        msg_dict = {"subject": "Back", "email_from": self.customer_email, "from": self.customer_email}
+        lead.with_user(self.user_salesman).message_update(msg_dict)
+        new_lead = self.env["crm.lead"].with_user(self.user_salesman).message_new(msg_dict)
+        self.assertFalse(lead.active)
+        self.assertNotEqual(new_lead, lead)
+
     @mute_logger("odoo.addons.lead_qualification_plus.models.crm_lead_comeback")
     def test_failure_never_blocks_the_email(self):
         lead = self._disqualified_lead()
