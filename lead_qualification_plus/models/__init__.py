@@ -5,6 +5,7 @@ from . import crm_lead_transition
 from . import crm_lead_disqualification
 from . import crm_lead_stakeholders
 from . import crm_qualification_event
+from . import crm_lead_comeback
 from . import crm_stakeholder_role
 from . import crm_lead_line_mixin
 from . import crm_lead_stakeholder

@@ -43,6 +43,17 @@ class CrmLostReason(models.Model):
         help="Proposed delay after which the record is reactivated by itself, for nurturing. "
         "0: never by itself.",
     )
+    reactivate_on_order = fields.Boolean(
+        string="Reactivate on Order",
+        help="A record disqualified with this reason comes back by itself when its customer (the person or "
+        "their company) confirms a sales order: it is reactivated, then qualified by that order.",
+    )
+    reactivate_on_email = fields.Boolean(
+        string="Reactivate on Email",
+        help="A record disqualified with this reason comes back by itself when its customer writes in: an "
+        "email from its address, or a reply on its thread, reactivates it to its former stage and asks its "
+        "salesperson to follow up.",
+    )
 
     _sql_constraints = [
         (

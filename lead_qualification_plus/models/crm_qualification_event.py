@@ -1,4 +1,27 @@
-from odoo import fields, models
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+from odoo import api, fields, models
+
+REACTIVATION_TRIGGERS = [
+    ("manual", "Manual"),
+    ("scheduled", "Scheduled"),
+    ("order", "Sales order"),
+    ("email", "Email"),
+]
+# What brings a record back while the addon reactivates it: a context variable of the running thread, out of
+# reach of any RPC argument or context key, so a user's reactivation is always "manual".
+_REACTIVATION_TRIGGER = ContextVar("lead_qualification_plus_reactivation_trigger", default="manual")
+
+
+@contextmanager
+def reactivation_trigger(trigger):
+    """Record the ``reactivated`` events written within the block as brought about by ``trigger``."""
+    token = _REACTIVATION_TRIGGER.set(trigger)
+    try:
+        yield
+    finally:
+        _REACTIVATION_TRIGGER.reset(token)
 
 
 class CrmQualificationEvent(models.Model):
@@ -42,3 +65,18 @@ class CrmQualificationEvent(models.Model):
         ondelete="set null",
         help="The stage the record was in when the event happened.",
     )
+    trigger = fields.Selection(
+        selection=REACTIVATION_TRIGGERS,
+        help="What brought a reactivated record back: a user, its reactivation date, the customer's order or "
+        "the customer's email.",
+    )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        # Every reactivation goes through one engine, whatever brings it about: the trigger is the running
+        # flow's, not an argument passed down through it.
+        trigger = _REACTIVATION_TRIGGER.get()
+        for vals in vals_list:
+            if vals.get("event") == "reactivated" and not vals.get("trigger"):
+                vals["trigger"] = trigger
+        return super().create(vals_list)

@@ -1,6 +1,8 @@
 from odoo import api, fields, models, tools
 from odoo.tools import SQL
 
+from ..models.crm_qualification_event import REACTIVATION_TRIGGERS
+
 
 class CrmQualificationReport(models.Model):
     """One row per lead: where it came from, what became of it, and how long it took.
@@ -42,7 +44,7 @@ class CrmQualificationReport(models.Model):
         ],
         "crm.stage": ["is_won"],
         "crm.lost.reason": ["category"],
-        "crm.qualification.event": ["lead_id", "event"],
+        "crm.qualification.event": ["lead_id", "event", "trigger", "date"],
     }
     # Rates are shares of a group's leads, computed from the summed counts of the group: averaging
     # per-row rates would weigh small groups like big ones.
@@ -105,6 +107,13 @@ class CrmQualificationReport(models.Model):
     )
     won = fields.Boolean(readonly=True)
     reactivation_count = fields.Integer(string="Reactivations", readonly=True, aggregator="sum")
+    reactivation_trigger = fields.Selection(
+        selection=REACTIVATION_TRIGGERS,
+        string="Brought Back By",
+        readonly=True,
+        help="What brought the lead back the last time it was reactivated: a user, its reactivation date, "
+        "the customer's order or the customer's email.",
+    )
     expected_revenue = fields.Float(readonly=True, aggregator="sum")
     lead_count = fields.Integer(string="Leads", readonly=True, aggregator="sum")
     qualified_count = fields.Integer(string="Qualified", readonly=True, aggregator="sum")
@@ -200,6 +209,7 @@ class CrmQualificationReport(models.Model):
                 customer.lead_id IS NOT NULL AS became_customer,
                 l.active AND COALESCE(stage.is_won, FALSE) AS won,
                 COALESCE(reactivation.reactivation_count, 0) AS reactivation_count,
+                last_reactivation.trigger AS reactivation_trigger,
                 COALESCE(l.expected_revenue, 0) AS expected_revenue,
                 1 AS lead_count,
                 CASE WHEN l.qualification_state = 'qualified' THEN 1 ELSE 0 END AS qualified_count,
@@ -229,6 +239,12 @@ class CrmQualificationReport(models.Model):
                  WHERE event.event = 'reactivated'
                  GROUP BY event.lead_id
             ) reactivation ON reactivation.lead_id = l.id
+            LEFT JOIN (
+                SELECT DISTINCT ON (event.lead_id) event.lead_id, event.trigger
+                  FROM crm_qualification_event event
+                 WHERE event.event = 'reactivated'
+                 ORDER BY event.lead_id, event.date DESC, event.id DESC
+            ) last_reactivation ON last_reactivation.lead_id = l.id
             LEFT JOIN (
                 %s
             ) customer ON customer.lead_id = l.id

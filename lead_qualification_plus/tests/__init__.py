@@ -27,3 +27,4 @@ from . import test_crm_only
 from . import test_stage_sla
 from . import test_transition_evidence
 from . import test_process_diagram
+from . import test_comeback
