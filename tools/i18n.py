@@ -13,8 +13,8 @@ module; its ``i18n/<module>.pot`` is the template and every ``i18n/<lang>.po`` a
                                    translation, a term its template lacks, a placeholder or tag the source
                                    does not have (or lacks one it has), or is invalid for msgfmt --check
 
-``./harness i18n`` runs the template export, ``merge``, ``todo`` and ``check`` in that order; ``./harness lint``
-runs ``check``. Needs polib (in Odoo's requirements) and GNU gettext (msgmerge, msgfmt).
+``./harness i18n`` runs the template export, ``merge``, ``todo`` and ``check`` in that order;
+``./harness lint`` runs ``check``. Needs polib (in Odoo's requirements) and GNU gettext (msgmerge, msgfmt).
 """
 
 import argparse
@@ -33,7 +33,9 @@ MODULE_GLOB = "lead_qualification_plus*"
 
 # printf-style (%s, %d, %(name)s) and str.format / JavaScript fields ({name}, {0}, {}); %% is a literal.
 PLACEHOLDER = re.compile(r"%(?:\([^)]*\))?[-#0 +]*\d*(?:\.\d+)?[sdifrxXeEgGc]|\{[A-Za-z0-9_.]*\}")
-TAG = re.compile(r"<\s*(/?)\s*([A-Za-z][\w.-]*)((?:\s+[^\s=>/]+(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s>]+))?)*)\s*/?>")
+TAG = re.compile(
+    r"<\s*(/?)\s*([A-Za-z][\w.-]*)((?:\s+[^\s=>/]+(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s>]+))?)*)\s*/?>"
+)
 ATTRIBUTE = re.compile(r"([^\s=>/]+)(?:\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s>]+))?")
 # Attributes whose value is text for the reader: a translation translates them.
 TRANSLATED_ATTRIBUTES = {"title", "alt", "placeholder", "aria-label", "data-tooltip", "string", "help"}
@@ -145,16 +147,22 @@ def _header_of_language(lang, root):
         if po_path.is_file():
             metadata = polib.pofile(str(po_path)).metadata
             if metadata.get("Plural-Forms", "").strip():
-                return {"Language": metadata.get("Language") or lang, "Plural-Forms": metadata["Plural-Forms"]}
+                return {
+                    "Language": metadata.get("Language") or lang,
+                    "Plural-Forms": metadata["Plural-Forms"],
+                }
     return {"Language": lang}
 
 
 def merge(root=REPO, memory=None):
     """msgmerge every module's <lang>.po onto its template, with every .po of that language as compendium."""
-    langs = sorted(set(languages(root)) | ({path.name for path in memory.iterdir() if path.is_dir()} if memory else set()))
+    langs = sorted(
+        set(languages(root))
+        | ({path.name for path in memory.iterdir() if path.is_dir()} if memory else set())
+    )
     with tempfile.TemporaryDirectory() as scratch:
-        # A snapshot of every translation before any is rewritten: a term that moved from one module to another
-        # is found in the old file of the first.
+        # A snapshot of every translation before any is rewritten: a term that moved from one module to
+        # another is found in the old file of the first.
         compendia = collections.defaultdict(list)
         for lang in langs:
             for module in modules(root):
@@ -177,8 +185,8 @@ def merge(root=REPO, memory=None):
                 for compendium in compendia[lang]:
                     command += ["--compendium", str(compendium)]
                 subprocess.run([*command, str(previous), str(pot_path)], check=True)
-                # Terms the template no longer has are kept by msgmerge as #~ entries: the snapshot above already
-                # serves them to the other modules, the file keeps only its template's terms.
+                # Terms the template no longer has are kept by msgmerge as #~ entries: the snapshot above
+                # already serves them to the other modules, the file keeps only its template's terms.
                 po = polib.pofile(str(po_path))
                 for entry in po.obsolete_entries():
                     po.remove(entry)
@@ -224,7 +232,9 @@ def main(argv=None):
     if problems:
         print(f"{problems} translation problem(s): see above", file=sys.stderr)
         return 1
-    print(f"translations complete and sound: {', '.join(languages()) or 'none'} in {len(modules())} module(s)")
+    print(
+        f"translations complete and sound: {', '.join(languages()) or 'none'} in {len(modules())} module(s)"
+    )
     return 0
 
 

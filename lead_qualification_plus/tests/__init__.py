@@ -27,3 +27,4 @@ from . import test_faults
 from . import test_qualification_settings
 from . import test_ui_transition_rule
 from . import test_security_review
+from . import test_translations

@@ -113,13 +113,15 @@ def test_check_fails_on_a_placeholder_in_braces(copy):
     po = polib.pofile(str(po_path))
     po.append(polib.POEntry(msgid="{count} leads", msgstr="Leady: {liczba}"))
     po.save()
-    problems, report = _check(copy)
+    _problems, report = _check(copy)
     assert "pl.po: placeholders differ in '{count} leads': source {count}, translation {liczba}" in report
 
 
 def test_check_fails_on_an_invalid_file(copy):
     path = copy / "lead_qualification_plus" / "i18n" / "ru.po"
-    path.write_text(path.read_text(encoding="utf-8") + '\nmsgid "Qualify"\nmsgstr "Дубликат"\n', encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8") + '\nmsgid "Qualify"\nmsgstr "Дубликат"\n', encoding="utf-8"
+    )
     problems, report = _check(copy)
     assert problems >= 1
     assert "msgfmt --check" in report
@@ -149,7 +151,12 @@ def test_merge_creates_a_language_and_keeps_moved_terms(copy):
     i18n.merge(copy)
     for lang in ("pl", "it", "ru"):
         entry = polib.pofile(str(new / f"{lang}.po")).find("Qualify")
-        assert entry.msgstr == polib.pofile(str(i18n.REPO / "lead_qualification_plus" / "i18n" / f"{lang}.po")).find("Qualify").msgstr
+        assert (
+            entry.msgstr
+            == polib.pofile(str(i18n.REPO / "lead_qualification_plus" / "i18n" / f"{lang}.po"))
+            .find("Qualify")
+            .msgstr
+        )
         assert not entry.fuzzy
         assert polib.pofile(str(new / f"{lang}.po")).metadata["Language"] == lang
         assert polib.pofile(str(core / f"{lang}.po")).find("Qualify") is None
