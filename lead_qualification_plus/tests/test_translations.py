@@ -19,11 +19,14 @@ class TestPolishSalesperson(TransitionRuleCommon):
         cls.env["ir.module.module"]._load_module_terms(["lead_qualification_plus"], ["pl_PL"])
         cls.user_salesman.lang = "pl_PL"
         # The context the web client sends for this user: the language comes from the user's preferences.
-        cls.env_pl = cls.env(user=cls.user_salesman, context=cls.user_salesman.context_get())
+        salesman = cls.user_salesman.with_user(cls.user_salesman)
+        cls.env_pl = salesman.env(context=salesman.context_get())
 
     def test_refused_transition_in_polish(self):
-        self._create_rule([{"name": "Log a call", "kind": "activity", "activity_type_id": self.type_call.id}])
-        lead = self._create_leads().with_env(self.env_pl)
+        self._create_rule(
+            [{"name": "Job position known", "kind": "field", "field_id": self.field_function.id}]
+        )
+        lead = self._create_leads(function=False).with_env(self.env_pl)
         with self.assertRaises(TransitionBlockedError) as caught:
             lead.write({"stage_id": self.stage_contacted.id})
         message = str(caught.exception)
@@ -40,8 +43,11 @@ class TestPolishSalesperson(TransitionRuleCommon):
         self.assertEqual(lead.stage_id, self.stage_new)
 
     def test_qualify_dialog_in_polish(self):
-        action = self.env_pl.ref("lead_qualification_plus.crm_lead_qualify_action")
-        self.assertEqual(action.name, "Kwalifikuj", "the dialog's title")
+        # As the web client loads the action the Qualify button opens: its name is the dialog's title.
+        action = self.env_pl["ir.actions.act_window"]._for_xml_id(
+            "lead_qualification_plus.crm_lead_qualify_action"
+        )
+        self.assertEqual(action["name"], "Kwalifikuj", "the dialog's title")
         views = self.env_pl["crm.lead.qualify"].get_views([(False, "form")])
         arch = etree.fromstring(views["views"]["form"]["arch"])
         self.assertEqual(
