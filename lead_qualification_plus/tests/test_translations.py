@@ -35,8 +35,8 @@ class TestPolishSalesperson(TransitionRuleCommon):
         )
         self.assertIn("„Log first call” (do: LQP Contacted) wciąż wymaga:", message)
         self.assertIn(
-            "Otwórz rekord i kliknij „Log first call” w jego nagłówku: lista kontrolna pozwoli wykonać pracę i "
-            "przenieść rekord. Kierownik sprzedaży może wymusić przeniesienie z poziomu tej listy.",
+            "Otwórz rekord i kliknij „Log first call” w jego nagłówku: lista kontrolna pozwoli wykonać "
+            "pracę i przenieść rekord. Kierownik sprzedaży może wymusić przeniesienie z poziomu tej listy.",
             message,
         )
         self.assertNotIn("The work", message)
