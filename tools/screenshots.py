@@ -6,6 +6,10 @@ its own); usable alone against any demo database:
 
     screenshots.py --url http://127.0.0.1:8069 --db lqp_demo --out screenshots/
 
+With ``--lang pl_PL`` the language is installed (Odoo's own wizard: every installed module's translations) and
+the salesperson sees the screens in it; the files are named ``<screen>_pl_PL.png`` and the salesperson's own
+language is given back afterwards. ``--only checklist,qualify`` takes only those screens (names as printed).
+
 Screens are found by the names of the demo records and the XML ids of the actions, never by database ids.
 A screen that cannot be taken is reported and the others are still taken; the exit status says so.
 """
@@ -85,7 +89,8 @@ class Session:
         self.page.wait_for_timeout(SETTLE_MS)
 
     def shot(self, name):
-        path = Path(self.args.out) / f"{name}.png"
+        suffix = f"_{self.args.lang}" if self.args.lang else ""
+        path = Path(self.args.out) / f"{name}{suffix}.png"
         self.page.screenshot(path=str(path))
         print(f"  {path}")
 
@@ -104,10 +109,31 @@ def report_actions(admin):
     return [name for name in REPORTS if name in names] + sorted(set(names) - set(REPORTS))
 
 
+def install_language(admin, lang):
+    """Installs lang with its translations, as Settings > Languages does."""
+    lang_ids = admin.rpc("res.lang", "search", [[("code", "=", lang)]], {"context": {"active_test": False}})
+    if not lang_ids:
+        raise LookupError(f"no language {lang} in Odoo")
+    wizard = admin.rpc(
+        "base.language.install", "create", [{"lang_ids": [(6, 0, lang_ids)], "overwrite": True}]
+    )
+    admin.rpc("base.language.install", "lang_install", [[wizard]])
+
+
+def set_user_lang(admin, login, lang):
+    """Sets the language of a demo user; returns the one it had."""
+    user = admin.rpc("res.users", "search_read", [[("login", "=", login)]], {"fields": ["lang"]})[0]
+    admin.rpc("res.users", "write", [[user["id"]], {"lang": lang}])
+    return user["lang"]
+
+
 def take(args):
     failures = []
+    only = set(args.only.split(",")) if args.only else None
 
     def attempt(label, function, session):
+        if only is not None and label.replace(" ", "_") not in only:
+            return
         # One screen failing must not hide the others.
         try:
             function()
@@ -128,7 +154,9 @@ def take(args):
         qualify_id = admin.first_id("crm.lead", QUALIFY_LEADS, [("type", "=", "lead")])
         blocked_id = admin.first_id("crm.lead", BLOCKED_OPPORTUNITY)
         reports = report_actions(admin)
-        admin.close()
+        if args.lang:
+            install_language(admin, args.lang)
+            salesman_lang = set_user_lang(admin, "lqp_salesman", args.lang)
 
         salesman = Session(browser, args, "lqp_salesman", size)
 
@@ -145,7 +173,7 @@ def take(args):
             salesman.page.click(".o_lqp_transition_button >> nth=0")
             salesman.wait(".modal .o_lqp_checklist")
             salesman.shot("checklist")
-            salesman.page.click(".modal .modal-footer button:has-text('Close')")
+            salesman.page.keyboard.press("Escape")
 
         def transition_refused():
             salesman.goto(f"/odoo/action-crm.crm_lead_action_pipeline/{blocked_id}", ".o_statusbar_status")
@@ -154,7 +182,7 @@ def take(args):
             # The pointer left on the refused stage would show it highlighted behind the dialog.
             salesman.page.mouse.move(0, 0)
             salesman.shot("transition_refused")
-            salesman.page.click(".modal .modal-footer button:has-text('Close')")
+            salesman.page.keyboard.press("Escape")
 
         def qualify():
             salesman.goto(f"/odoo/action-crm.crm_lead_all_leads/{qualify_id}", ".o_lqp_qualify_button")
@@ -180,6 +208,9 @@ def take(args):
         ]:
             attempt(label, function, salesman)
         salesman.close()
+        if args.lang:
+            set_user_lang(admin, "lqp_salesman", salesman_lang)
+        admin.close()
 
         manager = Session(browser, args, "lqp_manager", size)
 
@@ -232,6 +263,8 @@ def main():
     parser.add_argument("--chromium", default="/usr/bin/chromium")
     parser.add_argument("--width", type=int, default=1440)
     parser.add_argument("--height", type=int, default=900)
+    parser.add_argument("--lang", help="the salesperson's screens in this language (e.g. pl_PL)")
+    parser.add_argument("--only", help="comma-separated screens to take (e.g. checklist,qualify)")
     args = parser.parse_args()
     Path(args.out).mkdir(parents=True, exist_ok=True)
     print(f"screenshots of {args.db} at {args.width}x{args.height} in {args.out}:")
