@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.tools.misc import format_datetime
 
+from ..tools import running_tests
+
 
 class CrmLead(models.Model):
     """Time limits per stage (``crm.stage.sla``): the clock of each record and the job that escalates.
@@ -95,7 +97,7 @@ class CrmLead(models.Model):
         where it stopped, a flagged record no longer matches. Progress is reported to Odoo's cron.
         """
         return self._check_sla(
-            batch_size=batch_size, auto_commit=not self.env["crm.transition.block.report"]._in_tests()
+            batch_size=batch_size, auto_commit=not running_tests(self.env)
         )
 
     @api.model

@@ -10,7 +10,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
-from .test_reactivate import ReactivateCommon
+from .common import ReactivateCommon
 
 # A customer's reply to an email of the lead's thread: Odoo's gateway routes it by its In-Reply-To.
 REPLY_EMAIL = """Return-Path: <{email_from}>

@@ -2,7 +2,7 @@ from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, tagged
 
-from .common_transition import TransitionRuleCommon
+from .common import TransitionRuleCommon
 
 
 @tagged("post_install", "-at_install")

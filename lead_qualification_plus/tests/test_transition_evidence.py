@@ -4,7 +4,7 @@ from odoo import Command
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
-from .common_transition import TransitionRuleCommon
+from .common import TransitionRuleCommon
 
 
 @tagged("post_install", "-at_install")

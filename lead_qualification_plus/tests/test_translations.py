@@ -3,7 +3,7 @@ from lxml import etree
 from odoo.tests import tagged
 
 from ..models.crm_lead import TransitionBlockedError
-from .common_transition import TransitionRuleCommon
+from .common import TransitionRuleCommon
 
 
 @tagged("post_install", "-at_install")
