@@ -96,9 +96,7 @@ class CrmLead(models.Model):
         Works in batches of ``batch_size`` and commits after each (except while tests run): a crash resumes
         where it stopped, a flagged record no longer matches. Progress is reported to Odoo's cron.
         """
-        return self._check_sla(
-            batch_size=batch_size, auto_commit=not running_tests(self.env)
-        )
+        return self._check_sla(batch_size=batch_size, auto_commit=not running_tests(self.env))
 
     @api.model
     def _check_sla(self, batch_size=500, auto_commit=False):
