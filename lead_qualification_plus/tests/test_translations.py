@@ -2,7 +2,7 @@ from lxml import etree
 
 from odoo.tests import tagged
 
-from ..models.crm_lead import TransitionBlockedError
+from ..models.crm_transition_rule import TransitionBlockedError
 from .common import TransitionRuleCommon
 
 
