@@ -273,7 +273,7 @@ class TestComebackByOrder(ComebackCommon):
 class TestReactivationTrigger(ComebackCommon):
     def test_each_reactivation_says_what_brought_it(self):
         by_wizard, by_restore, by_write, by_cron = (self._disqualified_lead() for _index in range(4))
-        self._reactivate_wizard(by_wizard, user=self.user_salesman).action_reactivate()
+        self._open_wizard("crm.lead.reactivate", by_wizard, user=self.user_salesman).action_reactivate()
         by_restore.with_user(self.user_salesman).toggle_active()
         by_write.with_user(self.user_salesman).write({"active": True})
         by_cron.reactivate_on = self.today - timedelta(days=1)
