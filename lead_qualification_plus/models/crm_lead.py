@@ -6,8 +6,8 @@ Each feature's engine lives in a file of its own, readable without this one:
 - ``crm_lead_disqualification.py``: disqualify, reactivate, the scheduled reactivation;
 - ``crm_lead_stakeholders.py``: stakeholders and competitors;
 - ``crm_lead_qualification.py``: the qualification pipeline (``qualify()`` itself is public API, here);
-- ``crm_lead_sla.py``: the time limits' clock and its job; ``crm_lead_comeback.py``: leads a returning customer
-  brings back.
+- ``crm_lead_sla.py``: the time limits' clock and its job;
+- ``crm_lead_comeback.py``: leads a returning customer brings back.
 
 Why over ~500 lines: about 200 of them are field declarations (with their help texts) that forms, reports and
 integrators read in one place, and the guard of the qualification fields must sit next to the CRUD methods it
@@ -334,6 +334,9 @@ class CrmLead(models.Model):
         )
         if not moving:
             return super().write(vals)
+        if "team_id" not in vals:
+            # A stage that follows a new team is the team's entry point, not a move of its process.
+            moving._check_transition_policy(self.env["crm.stage"].browse(vals["stage_id"]))
         # No savepoint without a rule into the stage, as for create.
         rules = self.env["crm.transition.rule"]._get_candidate_rules("stage", [vals["stage_id"]])
         if not rules:

@@ -2,7 +2,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 
 from odoo import api, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 
 # The records code moves without the transition rules (see CrmLead._transition_rules_skipped).
 _TRANSITION_RULES_SKIPPED = ContextVar(
@@ -69,3 +69,90 @@ class CrmLead(models.Model):
             {lead.id: lead.stage_id.id for lead in self},
             {lead.id: lead.date_last_stage_update for lead in self},
         )
+
+    # ------------------------------------------------------------
+    # TEAMS THAT ALLOW DEFINED MOVES ONLY (crm.team.transition_policy)
+    # ------------------------------------------------------------
+
+    def _get_defined_move_ids(self, stage):
+        """The ids of the records of self that may move to ``stage`` under their team's transition policy.
+
+        Allowed: records of a team with the ``open`` policy, moves into a won stage (Odoo's Won button),
+        moves back to a stage of lower sequence when the team allows them, and moves an active stage rule
+        defines (its from-stages hold the current stage or are empty, its to-stage is ``stage``, it applies to
+        the record's type, team, company and condition). Whether the rule's requirements are met is the
+        rules' own check, not this one.
+        """
+        allowed = {lead.id for lead in self if lead.team_id.transition_policy != "defined"}
+        if stage.is_won:
+            return set(self.ids)
+        backward = {
+            lead.id
+            for lead in self
+            if lead.team_id.allow_backward_moves and lead.stage_id and stage.sequence < lead.stage_id.sequence
+        }
+        undecided = self.filtered(lambda lead: lead.id not in allowed | backward)
+        if not undecided:
+            return allowed | backward
+        rules = self.env["crm.transition.rule"]._get_candidate_rules("stage", stage.ids)
+        from_stages = {lead.id: lead.stage_id.id for lead in undecided}
+        defined = set().union(*rules._get_applicable_ids(undecided, from_stages).values()) if rules else set()
+        return allowed | backward | defined
+
+    def _check_transition_policy(self, stage):
+        """Raise a ValidationError naming the allowed next stages when a record of self may not move to
+        ``stage`` because its team allows defined moves only (see ``_get_defined_move_ids``)."""
+        strict = self.filtered(
+            lambda lead: lead.team_id.transition_policy == "defined" and lead.stage_id != stage
+        )
+        if not strict:
+            return
+        refused = strict - strict.browse(strict._get_defined_move_ids(stage))
+        if not refused:
+            return
+        lines = []
+        for lead in refused[:10]:
+            next_stages = self.env["crm.stage"].browse(lead.get_allowed_stages(check_requirements=False))
+            lines.append(
+                self.env._(
+                    "- %(record)s (team %(team)s): allowed next stages: %(stages)s",
+                    record=lead.display_name,
+                    team=lead.team_id.name,
+                    stages=", ".join(next_stages.mapped("name")) or self.env._("none"),
+                )
+            )
+        if len(refused) > 10:
+            lines.append(self.env._("... and %(count)s more.", count=len(refused) - 10))
+        raise ValidationError(
+            self.env._(
+                "The move to %(stage)s is not part of the team's process: only the moves its stage rules "
+                "define are allowed.\n%(lines)s",
+                stage=stage.name,
+                lines="\n".join(lines),
+            )
+        )
+
+    def get_allowed_stages(self, check_requirements=True):
+        """The ids of the stages this record may move to now, in stage order, for user interfaces.
+
+        A stage is allowed when the team's transition policy lets the record move there and, with
+        ``check_requirements`` (the default), no transition rule into it still asks for work. The current
+        stage is not listed. Read with the caller's rights: the record must be readable.
+        """
+        if len(self) != 1:
+            raise UserError(self.env._("get_allowed_stages answers for one record at a time: give one id."))
+        self.check_access("read")
+        domain = [("team_id", "in", [False, self.team_id.id])] if self.team_id else []
+        stages = self.env["crm.stage"].search(domain) - self.stage_id
+        allowed = stages.filtered(lambda stage: self.id in self._get_defined_move_ids(stage))
+        if not check_requirements:
+            return allowed.ids
+        from_stages, stage_entry = self._get_stage_origins()
+        Rule = self.env["crm.transition.rule"]
+        rules = Rule._get_candidate_rules("stage", allowed.ids)
+        blocked = set()
+        for stage, stage_rules in rules.grouped("to_stage_id").items():
+            verdicts = stage_rules._evaluate_moves(self, from_stages, stage_entry)
+            if any(not satisfied for _lead, _rule, _unmet, satisfied in verdicts):
+                blocked.add(stage.id)
+        return [stage.id for stage in allowed if stage.id not in blocked]

@@ -1,9 +1,30 @@
-from odoo import api, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 
 class CrmTeam(models.Model):
     _inherit = "crm.team"
+
+    transition_policy = fields.Selection(
+        selection=[
+            ("open", "Any move unless a rule refuses it"),
+            ("defined", "Only moves a stage rule defines"),
+        ],
+        string="Stage Moves",
+        default="open",
+        required=True,
+        help="Any move: a record may move to any stage unless a transition rule asks for work first. "
+        "Only defined moves: a record of this team may move to a stage only when an active stage rule "
+        "defines that move (its from-stages hold the current stage or are empty, its to-stage is the target, "
+        "and it applies to the record). Won, lost and the addon's own moves (reactivation, orders) are "
+        "always allowed.",
+    )
+    allow_backward_moves = fields.Boolean(
+        string="Allow Moving Back",
+        default=True,
+        help="With only defined moves: a record may still move back to a stage of lower sequence without a "
+        "rule.",
+    )
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_last_team_of_rule_or_profile(self):

@@ -228,29 +228,7 @@ class CrmTransitionRule(models.Model):
         ``(lead, rule, unmet requirements, satisfied)`` for each pair where the rule applies, in the order of
         the leads then the rules. The number of queries depends on the rules, never on the number of leads.
         """
-        # Plain ids and sets from here on: this loop sees every (record, rule) pair of a mass move.
-        scope = [
-            (lead.id, lead.team_id.id, lead.type, lead.company_id.id, from_stages.get(lead.id))
-            for lead in leads
-        ]
-        ids_by_rule = {}
-        # Reads only: a rule binds every user, including those who may not read its configuration.
-        for rule in self.sudo():
-            applies = rule._scope_filter()
-            rule_ids = {lead_id for lead_id, *values in scope if applies(*values)}
-            if rule_ids:
-                ids_by_rule[rule] = rule_ids
-        if not ids_by_rule:
-            return []
-        scoped = leads.browse(set().union(*ids_by_rule.values()))
-        domains = self.browse().union(*ids_by_rule)._get_domains_in_service()
-        matching = self._filter_by_domains(scoped, domains)
-        ids_by_rule = {
-            rule: rule_ids & set(matching[rule].ids)
-            for rule, rule_ids in ids_by_rule.items()
-            if rule in matching
-        }
-        ids_by_rule = {rule: rule_ids for rule, rule_ids in ids_by_rule.items() if rule_ids}
+        ids_by_rule = self._get_applicable_ids(leads, from_stages)
         if not ids_by_rule:
             return []
         # Recommended requirements are left out: they never block (``_get_blocking_requirements``).
@@ -393,6 +371,34 @@ class CrmTransitionRule(models.Model):
             lines="\n".join(lines),
             way_forward=way_forward,
         )
+
+    def _get_applicable_ids(self, leads, from_stages):
+        """``{rule: set of lead ids}``: the records of ``leads`` each rule of self applies to when they leave
+        the stages ``from_stages`` (by lead id; False when created): from-stages, type, team, company and
+        condition, not the requirements. Queries depend on the rules, never on the number of records."""
+        # Plain ids and sets from here on: this loop sees every (record, rule) pair of a mass move.
+        scope = [
+            (lead.id, lead.team_id.id, lead.type, lead.company_id.id, from_stages.get(lead.id))
+            for lead in leads
+        ]
+        ids_by_rule = {}
+        # Reads only: a rule binds every user, including those who may not read its configuration.
+        for rule in self.sudo():
+            applies = rule._scope_filter()
+            rule_ids = {lead_id for lead_id, *values in scope if applies(*values)}
+            if rule_ids:
+                ids_by_rule[rule] = rule_ids
+        if not ids_by_rule:
+            return {}
+        scoped = leads.browse(set().union(*ids_by_rule.values()))
+        domains = self.browse().union(*ids_by_rule)._get_domains_in_service()
+        matching = self._filter_by_domains(scoped, domains)
+        ids_by_rule = {
+            rule: rule_ids & set(matching[rule].ids)
+            for rule, rule_ids in ids_by_rule.items()
+            if rule in matching
+        }
+        return {rule: rule_ids for rule, rule_ids in ids_by_rule.items() if rule_ids}
 
     def _get_blocking_requirements(self):
         """The requirements of rule ``self`` that decide whether it lets a record through.
