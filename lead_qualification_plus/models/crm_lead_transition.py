@@ -112,7 +112,9 @@ class CrmLead(models.Model):
             return
         lines = []
         for lead in refused[:10]:
+            # Won is always within reach (Odoo's Won button): the message lists the steps of the process.
             next_stages = self.env["crm.stage"].browse(lead.get_allowed_stages(check_requirements=False))
+            next_stages = next_stages.filtered(lambda next_stage: not next_stage.is_won)
             lines.append(
                 self.env._(
                     "- %(record)s (team %(team)s): allowed next stages: %(stages)s",

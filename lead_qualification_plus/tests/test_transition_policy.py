@@ -31,7 +31,10 @@ class TestTransitionPolicy(TransitionRuleCommon):
             lead.with_user(self.user_salesman).stage_id = self.stage_qualified
         message = str(refusal.exception)
         self.assertIn("LQP Qualified", message)
-        self.assertIn("allowed next stages: LQP Contacted", message)
+        allowed_line = message.split("allowed next stages:")[1]
+        self.assertIn("LQP Contacted", allowed_line)
+        self.assertNotIn("LQP Qualified", allowed_line)
+        self.assertNotIn("Won", allowed_line)
         self.assertEqual(lead.stage_id, self.stage_new)
         lead.with_user(self.user_salesman).stage_id = self.stage_contacted
         self.assertEqual(lead.stage_id, self.stage_contacted)
