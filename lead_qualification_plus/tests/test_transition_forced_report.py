@@ -1,6 +1,6 @@
 from odoo import Command
 from odoo.addons.mail.tests.common import mail_new_test_user
-from odoo.tests import tagged
+from odoo.tests import HttpCase, tagged
 
 from .common import LeadQualificationCommon
 
@@ -110,3 +110,24 @@ class TestForcedTransitions(LeadQualificationCommon):
         manager_rows = self.Log.with_user(self.user_manager).search(domain)
         self.assertEqual(manager_rows.lead_id, lead_sally | lead_alan, "the manager's companies only")
         self.assertFalse(self.Log.with_user(self.user_manager).has_access("write"))
+
+
+@tagged("post_install", "-at_install")
+class TestForcedTransitionsUi(HttpCase, LeadQualificationCommon):
+    def test_manager_sees_the_rules_routed_around(self):
+        self.user_manager.groups_id += self.env.ref("lead_qualification_plus.group_transition_override")
+        self.env["crm.transition.rule"].create(
+            {
+                "name": "LQP Phone first",
+                "team_ids": [Command.set(self.team.ids)],
+                "to_stage_id": self.stage_contacted.id,
+                "requirement_ids": [
+                    Command.create(
+                        {"name": "Phone known", "kind": "domain", "domain": "[('phone', '!=', False)]"}
+                    )
+                ],
+            }
+        )
+        leads = self._create_leads(2)
+        leads.with_user(self.user_manager).force_transition(self.stage_contacted.id, "Trade fair, no time")
+        self.start_tour("/odoo", "lqp_forced_transitions", login=self.user_manager.login)
