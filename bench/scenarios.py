@@ -291,14 +291,19 @@ def _run_sla_job(env, data):
 
 def _write_sla_states(env, data):
     """The same state changes as the job, by a plain search and write: no history, no escalation."""
+    # Imported here: the addon is only importable once Odoo's addons path is set up.
+    from odoo.addons.lead_qualification_plus.models.crm_lead_sla import sla_writes  # noqa: PLC0415
+
     now = fields.Datetime.now()
     Lead = env["crm.lead"]
-    Lead.search([("sla_state", "in", ("on_track", "warning")), ("sla_deadline", "<=", now)]).write(
-        {"sla_state": "overdue"}
-    )
-    Lead.search([("sla_state", "=", "on_track"), ("sla_warning_date", "<=", now)]).write(
-        {"sla_state": "warning"}
-    )
+    # The job's own permission to write the time-limit fields (users may not).
+    with sla_writes():
+        Lead.search([("sla_state", "in", ("on_track", "warning")), ("sla_deadline", "<=", now)]).write(
+            {"sla_state": "overdue"}
+        )
+        Lead.search([("sla_state", "=", "on_track"), ("sla_warning_date", "<=", now)]).write(
+            {"sla_state": "warning"}
+        )
 
 
 PAIRS = {

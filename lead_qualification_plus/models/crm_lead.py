@@ -478,7 +478,15 @@ class CrmLead(models.Model):
                 )
             bodies[lead.id] = body
         moving._message_log_batch(bodies=bodies)
-        moving._log_qualification_event("transition_forced", note=reason)
+        events = moving._log_qualification_event("transition_forced", note=reason)
+        # Rule health: which rules the move went around, by whom and why.
+        self.env["crm.transition.block.log"]._log_forced(
+            [(lead, rule, unmet) for lead, rule, unmet, satisfied in verdicts if not satisfied],
+            events,
+            reason,
+        )
+        # A forced move still took the rules' transitions: what must follow them follows.
+        rules._run_actions_after(verdicts)
         return True
 
     def action_open_transition(self, rule_id):

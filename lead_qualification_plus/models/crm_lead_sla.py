@@ -1,7 +1,29 @@
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from odoo import api, fields, models
+from odoo.exceptions import AccessError
+from odoo.tools import format_list
 from odoo.tools.misc import format_datetime
 
 from ..tools import running_tests
+
+# The clock of a record: computed from its stage entry and moved on by the scheduled job only. A user setting
+# them (an RPC write, an import) would hide an overdue record or escalate it twice.
+SLA_FIELDS = ("sla_id", "sla_warning_date", "sla_deadline", "sla_state")
+# On while the job writes SLA_FIELDS: a context variable of the running thread, out of reach of any RPC
+# argument or context key.
+_SLA_WRITES = ContextVar("lead_qualification_plus_sla_writes", default=False)
+
+
+@contextmanager
+def sla_writes():
+    """Let the time-limit job write SLA_FIELDS, within the block only."""
+    token = _SLA_WRITES.set(True)
+    try:
+        yield
+    finally:
+        _SLA_WRITES.reset(token)
 
 
 class CrmLead(models.Model):
@@ -48,6 +70,52 @@ class CrmLead(models.Model):
         readonly=True,
         index=True,
     )
+
+    # ------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._check_sla_fields_unchanged(vals_list)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._check_sla_fields_unchanged([vals])
+        return super().write(vals)
+
+    def _check_sla_fields_unchanged(self, vals_list):
+        """Refuse, outside the time-limit job, values of SLA_FIELDS that differ from the records' (from
+        nothing, when creating). An unchanged value passes, so that an exported file imports back as it is."""
+        if _SLA_WRITES.get():
+            return
+        empty = self.browse()
+        changed = []
+        for fname in SLA_FIELDS:
+            if not any(fname in vals for vals in vals_list):
+                continue
+            field = self._fields[fname]
+            if self:
+                current = {field.convert_to_cache(record[fname], record) for record in self}
+            else:
+                current = {field.convert_to_cache("none" if fname == "sla_state" else False, empty)}
+            for vals in vals_list:
+                if fname not in vals:
+                    continue
+                try:
+                    value = field.convert_to_cache(vals[fname], empty, validate=False)
+                except (TypeError, ValueError):
+                    value = vals[fname]
+                if {value} != current:
+                    changed.append(field._description_string(self.env))
+                    break
+        if changed:
+            raise AccessError(
+                self.env._(
+                    "%(fields)s follow the stage's time limit and change only when the record changes stage.",
+                    fields=format_list(self.env, changed),
+                )
+            )
 
     # ------------------------------------------------------------
     # COMPUTES
@@ -134,7 +202,8 @@ class CrmLead(models.Model):
         self.fetch(
             ["name", "stage_id", "sla_id", "date_last_stage_update", "sla_deadline", "user_id", "team_id"]
         )
-        self.write({"sla_state": state})
+        with sla_writes():
+            self.write({"sla_state": state})
         if state == "warning":
             self._log_qualification_event("sla_warning", note=self.env._("Close to the stage's time limit."))
             return

@@ -59,8 +59,9 @@ class CrmLead(models.Model):
 
     def _enforce_transition_rules(self, from_stages, stage_entry, rules):
         """Raise when one of ``rules`` (candidate rules of the stage target) refuses the move of self (records
-        now in their new stage)."""
-        rules._check_moves(self, from_stages, stage_entry)
+        now in their new stage), then run the actions after the move of the rules that let them through."""
+        verdicts = rules._check_moves(self, from_stages, stage_entry)
+        rules._run_actions_after(verdicts)
 
     def _get_stage_origins(self):
         """Return ``(from_stages, stage_entry)`` for a move of self from where the records stand: the stage

@@ -17,7 +17,9 @@ BLOCK_LOG_STATEMENT_TIMEOUT = "10s"
 
 class CrmTransitionBlockLog(models.Model):
     """One row each time a transition rule refused to move a record: which rule, which requirements were
-    not met, for which lead, team and salesperson, and when.
+    not met, for which lead, team and salesperson, and when. A forced move (``force_transition``) adds one
+    ``forced`` row per rule it routed around, with its reason and its ``transition_forced`` history event:
+    rule health, which rules a team goes around and why.
 
     A stored log, not a SQL view: a refusal leaves no trace in the database (the refused write raises and
     its transaction is rolled back), so there is nothing a view could read. The log is therefore written
@@ -30,6 +32,22 @@ class CrmTransitionBlockLog(models.Model):
     _order = "date desc, id desc"
     _rec_name = "rule_id"
 
+    kind = fields.Selection(
+        selection=[("blocked", "Blocked"), ("forced", "Forced")],
+        required=True,
+        default="blocked",
+        index=True,
+        readonly=True,
+        help="Blocked: the rule refused the move. Forced: a manager moved the record despite the rule.",
+    )
+    reason = fields.Text(readonly=True, help="Why the move was forced.")
+    event_id = fields.Many2one(
+        comodel_name="crm.qualification.event",
+        string="History Event",
+        index="btree_not_null",
+        ondelete="cascade",
+        readonly=True,
+    )
     date = fields.Datetime(required=True, default=fields.Datetime.now, index=True, readonly=True)
     lead_id = fields.Many2one(
         comodel_name="crm.lead",
@@ -51,7 +69,10 @@ class CrmTransitionBlockLog(models.Model):
         help="The salesperson of the record when the move was refused.",
     )
     blocked_user_id = fields.Many2one(
-        comodel_name="res.users", string="Attempted By", readonly=True, help="Who tried to move the record."
+        comodel_name="res.users",
+        string="Attempted By",
+        readonly=True,
+        help="Who tried to move the record (who forced it, for a forced move).",
     )
     rule_id = fields.Many2one(
         comodel_name="crm.transition.rule",
@@ -99,6 +120,22 @@ class CrmTransitionBlockLog(models.Model):
             }
             for lead, rule, unmet in blocked
         ]
+
+    @api.model
+    def _log_forced(self, blocked, events, reason):
+        """Log the moves ``blocked`` (``(lead, rule, unmet requirements)``) forced for ``reason``, with the
+        ``transition_forced`` history event of each lead among ``events``.
+
+        In the forcing transaction: the move and its trace stand or fall together."""
+        if not blocked:
+            return self.browse()
+        event_by_lead = {event.lead_id.id: event.id for event in events}
+        values = [
+            dict(row, kind="forced", reason=reason, event_id=event_by_lead.get(row["lead_id"], False))
+            for row in self.sudo()._prepare_block_values(blocked)
+        ]
+        # Users never write the log (read-only to them); the rows hold what the forcing flow saw.
+        return self.sudo().create(values)
 
     @api.model
     def _log_blocks(self, blocked):

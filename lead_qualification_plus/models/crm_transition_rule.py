@@ -1,5 +1,16 @@
+import logging
+from contextvars import ContextVar
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
+
+from .crm_lead import is_concurrency_error
+
+_logger = logging.getLogger(__name__)
+
+# The (rule id, record id) pairs whose actions after the move are running: an action moving its record again
+# does not run the same actions again on it. A context variable of the running thread, out of reach of RPC.
+_ACTIONS_RUNNING = ContextVar("lead_qualification_plus_actions_running", default=frozenset())
 
 # Refused moves listed in one refusal: a mass move names the first ones and counts the others.
 _REFUSAL_LINES_SHOWN = 20
@@ -112,6 +123,18 @@ class CrmTransitionRule(models.Model):
         translate=True,
         help="Shown in the transition popup: how to do the work well.",
     )
+    action_server_ids = fields.Many2many(
+        comodel_name="ir.actions.server",
+        relation="crm_transition_rule_ir_actions_server_rel",
+        column1="rule_id",
+        column2="action_id",
+        string="Actions After the Move",
+        domain=[("model_name", "=", "crm.lead"), ("usage", "=", "ir_actions_server")],
+        help="Server actions on leads/opportunities (send an email, schedule an activity, update fields, "
+        "call a webhook) run on the records once they took this transition, on every path. Only actions "
+        "created and last changed by an administrator may be chosen. A failing action does not undo the "
+        "move: it is logged and reported to the rule's managers.",
+    )
     blocked_count = fields.Integer(
         string="Blocked Records",
         compute="_compute_blocked_count",
@@ -138,6 +161,30 @@ class CrmTransitionRule(models.Model):
     @api.constrains("team_ids")
     def _check_team_ids(self):
         self._check_references_readable(["team_ids"])
+
+    @api.constrains("action_server_ids")
+    def _check_action_server_ids(self):
+        for rule in self:
+            # Reads who made the actions: the rule's author may not read the users' groups of others.
+            for action in rule.sudo().action_server_ids:
+                if action.model_id.model != "crm.lead":
+                    raise ValidationError(
+                        self.env._(
+                            'The action "%(action)s" does not work on leads/opportunities: the transition '
+                            'rule "%(rule)s" runs only actions on leads/opportunities.',
+                            action=action.name,
+                            rule=rule.name,
+                        )
+                    )
+                if not action._lqp_made_by_administrator():
+                    raise ValidationError(
+                        self.env._(
+                            'The action "%(action)s" was not created or last changed by an administrator: '
+                            'the transition rule "%(rule)s" may only run actions that administrators made.',
+                            action=action.name,
+                            rule=rule.name,
+                        )
+                    )
 
     @api.constrains("target", "to_stage_id", "from_stage_ids")
     def _check_stages(self):
@@ -266,6 +313,7 @@ class CrmTransitionRule(models.Model):
         Stage rules judge the records now in their stage (the records as written, in their new stage);
         qualification rules judge every record. ``from_stages`` and ``stage_entry`` are as for
         ``_evaluate_moves``. Every refused move is logged in the transition block log before raising.
+        Returns the verdicts of the moves it let through.
         """
         qualify_rules = self.filtered(lambda rule: rule.target == "qualify")
         stage_rules = self - qualify_rules
@@ -280,7 +328,92 @@ class CrmTransitionRule(models.Model):
         if not leads.env.su:
             self._check_verdicts_allowed(verdicts)
         self._raise_for_blocked(verdicts)
-        return True
+        return verdicts
+
+    @api.model
+    def _run_actions_after(self, verdicts):
+        """Run the actions after the move of the rules of ``verdicts`` (``_evaluate_moves``) on their records,
+        once the records took the transition.
+
+        As Odoo's automations run them (``base_automation``'s ``_process``): in superuser mode, one record at
+        a time, with ``active_model``, ``active_id`` and ``active_ids``. Each in a savepoint: a failing action
+        is undone alone, logged and reported to the rule's managers; the move stands.
+        """
+        running = _ACTIONS_RUNNING.get()
+        by_rule = {}
+        for lead, rule, _unmet, _satisfied in verdicts:
+            if rule.action_server_ids and (rule.id, lead.id) not in running:
+                by_rule.setdefault(rule, []).append(lead)
+        if not by_rule:
+            return
+        token = _ACTIONS_RUNNING.set(
+            running | {(rule.id, lead.id) for rule, leads in by_rule.items() for lead in leads}
+        )
+        try:
+            for rule, leads in by_rule.items():
+                rule._run_actions_on(leads)
+        finally:
+            _ACTIONS_RUNNING.reset(token)
+
+    def _run_actions_on(self, leads):
+        self.ensure_one()
+        # Superuser mode, as an automation runs them: the rule's actions are administrators' own (checked at
+        # save and again here, in case an action was changed since), never something the mover wrote.
+        for action in self.sudo().action_server_ids:
+            if not action._lqp_made_by_administrator():
+                _logger.warning(
+                    "Transition rule %s: action %s skipped, it was not made by an administrator",
+                    self.id,
+                    action.id,
+                )
+                continue
+            for lead in leads:
+                context = {"active_model": lead._name, "active_id": lead.id, "active_ids": lead.ids}
+                try:
+                    with self.env.cr.savepoint():
+                        action.with_context(**context).run()
+                except Exception as error:
+                    if is_concurrency_error(error):
+                        raise
+                    _logger.exception(
+                        "Transition rule %s: action %s failed on record %s", self.id, action.id, lead.id
+                    )
+                    self._report_action_failure(action, lead, error)
+
+    def _get_managers(self):
+        """Who answers for rule ``self``: the leaders of its teams, else the last who changed it."""
+        self.ensure_one()
+        managers = self.sudo().team_ids.user_id
+        return managers or self.sudo().write_uid
+
+    def _report_action_failure(self, action, lead, error):
+        """Tell the rule's managers that ``action`` failed on ``lead``: one open To-Do per manager and kind of
+        failure (rule, action, error class), not one per record or attempt."""
+        self.ensure_one()
+        summary = self.env._(
+            'Action "%(action)s" of the transition "%(rule)s" fails (%(error)s)',
+            action=action.name,
+            rule=self.name,
+            error=type(error).__name__,
+        )
+        # The report is the system's, whoever moved the record: the mover may not see the managers'
+        # activities.
+        Activity = self.env["mail.activity"].sudo()
+        todo = self.env.ref("mail.mail_activity_data_todo", raise_if_not_found=False)
+        for manager in self._get_managers():
+            if Activity.search_count([("user_id", "=", manager.id), ("summary", "=", summary)], limit=1):
+                continue
+            lead.sudo().activity_schedule(
+                activity_type_id=todo.id if todo else False,
+                summary=summary,
+                note=self.env._(
+                    "The record moved, but the action after the move failed: %(message)s. "
+                    "Ask an administrator to fix the action; later failures of the same kind are not "
+                    "reported again while this activity is open.",
+                    message=str(error),
+                ),
+                user_id=manager.id,
+            )
 
     def _get_transition_label(self):
         self.ensure_one()

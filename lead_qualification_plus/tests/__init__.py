@@ -30,3 +30,5 @@ from . import test_process_diagram
 from . import test_comeback
 from . import test_translations
 from . import test_transition_policy
+from . import test_transition_actions
+from . import test_transition_forced_report

@@ -5,6 +5,7 @@ from freezegun import freeze_time
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import HttpCase, tagged
 
+from ..models.crm_lead_sla import sla_writes
 from .common import LeadQualificationCommon
 
 MONDAY = datetime(2026, 1, 5, 9, 0)
@@ -153,6 +154,38 @@ class TestStageSlaJob(StageSlaCommon):
         self.assertIn("LQP Contacted", activity.note)
         self.assertIn("Jan 5, 2026", activity.note, "the activity says since when")
 
+    def test_users_cannot_reset_the_clock(self):
+        """A salesperson resetting an overdue record's time limit would hide it and get it escalated twice."""
+        lead = self._create_leads()
+        lead.user_id = self.user_salesman
+        self._enter(lead, self.stage_contacted, MONDAY)
+        with freeze_time(datetime(2026, 1, 8, 10, 0)):
+            self.env["crm.lead"]._cron_check_sla()
+        self.assertEqual(lead.sla_state, "overdue")
+        deadline = lead.sla_deadline
+        attacks = [
+            {"sla_state": "on_track"},
+            {"sla_state": "none"},
+            {"sla_deadline": datetime(2030, 1, 1)},
+            {"sla_warning_date": False},
+            {"sla_id": False},
+        ]
+        for vals in attacks:
+            for user in (self.user_salesman, self.user_manager, self.env.ref("base.user_admin")):
+                with self.subTest(vals=vals, user=user.login), self.assertRaises(AccessError):
+                    lead.with_user(user).write(vals)
+        with self.assertRaises(AccessError):
+            self.env["crm.lead"].with_user(self.user_salesman).create(
+                {"name": "Forged clock", "sla_state": "on_track", "sla_deadline": datetime(2030, 1, 1)}
+            )
+        lead.invalidate_recordset()
+        self.assertEqual((lead.sla_state, lead.sla_deadline), ("overdue", deadline))
+        # An unchanged value passes (an exported file imports back), and the job runs on as before.
+        lead.with_user(self.user_salesman).write({"sla_state": "overdue", "description": "checked"})
+        with freeze_time(datetime(2026, 1, 8, 11, 0)):
+            self.assertEqual(self.env["crm.lead"]._cron_check_sla(), (0, 0))
+        self.assertEqual(len(self._escalations(lead)), 1)
+
     def test_reentering_the_stage_escalates_again(self):
         lead = self._create_leads()
         self._enter(lead, self.stage_contacted, MONDAY)
@@ -284,8 +317,9 @@ class TestStageSlaUi(HttpCase, StageSlaCommon):
         # The job's outcome, written as the job does (once the clocks are started): the tour checks what the
         # user then sees.
         self.env.flush_all()
-        overdue.write({"sla_state": "overdue"})
-        warning.write({"sla_state": "warning"})
+        with sla_writes():
+            overdue.write({"sla_state": "overdue"})
+            warning.write({"sla_state": "warning"})
         self.assertEqual(on_track.sla_state, "on_track")
         self.start_tour("/odoo", "lqp_stage_sla_kanban", login=self.user_manager.login)
 

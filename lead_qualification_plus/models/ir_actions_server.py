@@ -1,0 +1,16 @@
+from odoo import SUPERUSER_ID, models
+
+
+class IrActionsServer(models.Model):
+    _inherit = "ir.actions.server"
+
+    def _lqp_made_by_administrator(self):
+        """Whether server action ``self`` was created and last changed by an administrator (or by a module's
+        data): the only actions a transition rule may run, since they run in superuser mode like Odoo's
+        automations, and a rule is configured by sales managers, who may not write server actions (nor their
+        code) themselves."""
+        self.ensure_one()
+        authors = self.sudo().create_uid | self.sudo().write_uid
+        return bool(authors) and all(
+            author.id == SUPERUSER_ID or author.has_group("base.group_system") for author in authors
+        )
