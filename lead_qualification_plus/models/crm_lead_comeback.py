@@ -145,9 +145,9 @@ class CrmLead(models.Model):
 
         A record is the partners' when its customer is one of them, a contact of their company, or has the
         email of one of them, in the company of ``source`` (the order) or in none. ``source`` is named in
-        the history and the salesperson's follow-up. A record that cannot be reactivated is left as it was, with an activity for a person
-        saying why, and is not returned: this never raises for it. Callers acting for a customer (a web
-        order) call it with sudo, as the gateway does for an email.
+        the history and the salesperson's follow-up. A record that cannot be reactivated is left as it
+        was, with an activity for a person saying why, and is not returned: this never raises for it.
+        Callers acting for a customer (a web order) call it with sudo, as the gateway does for an email.
         """
         partners = partners.exists()
         if not partners:
