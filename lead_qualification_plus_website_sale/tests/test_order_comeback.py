@@ -100,7 +100,7 @@ class TestOrderComeback(OrderComebackCommon):
     def test_order_of_another_company_brings_nothing_back(self):
         other_company = self.env["res.company"].create({"name": "Other LQP Company"})
         lead = self._disqualified_lead()
-        lead.company_id = other_company
+        lead.write({"company_id": other_company.id, "team_id": False, "user_id": False})
 
         self._confirm()
 
