@@ -111,9 +111,10 @@ class TestOrderComeback(OrderComebackCommon):
     def test_failed_reactivation_does_not_block_the_order(self):
         lead = self._disqualified_lead()
         Lead = type(self.env["crm.lead"])
+        refusal = UserError("The lead is locked by an audit.")
 
         def refuse(records, note=False):
-            raise UserError("The lead is locked by an audit.")
+            raise refusal
 
         with patch.object(Lead, "_reactivate", refuse):
             order = self._confirm()
