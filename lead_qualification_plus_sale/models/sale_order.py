@@ -87,7 +87,9 @@ class SaleOrder(models.Model):
         This is the system's own automatic qualification: a visitor's online payment confirms web orders, so
         it runs as the superuser, applies the webshop profile and does not check the transition rules with
         target ``qualify`` (no RPC caller reaches this private method). An order linked to a lead already
-        (confirmed before, cancelled, confirmed again) qualifies nothing twice.
+        (confirmed before, cancelled, confirmed again) qualifies nothing twice. The buyer's leads
+        disqualified for a reason that says to reactivate on an order come back first, and are qualified
+        as open ones.
         """
         reactivated = self.with_user(SUPERUSER_ID)._reactivate_returning_buyer_leads()
         orders = self.with_user(SUPERUSER_ID).filtered(
@@ -135,7 +137,29 @@ class SaleOrder(models.Model):
                 if is_concurrency_error(error):
                     raise
                 _logger.exception("Order %s could not reactivate the leads of its buyer", order.name)
+                order._schedule_manual_reactivation_check(error)
         return reactivated
+
+    def _schedule_manual_reactivation_check(self, error):
+        """Ask the order's salesperson to look for the buyer's disqualified leads: bringing them back
+        failed before any lead was known. Never raises: a failure here is logged."""
+        self.ensure_one()
+        try:
+            with self.env.cr.savepoint():
+                self.activity_schedule(
+                    "mail.mail_activity_data_todo",
+                    summary=self.env._("Reactivate the buyer's leads by hand"),
+                    note=self.env._(
+                        "Confirming this order could not bring back the buyer's disqualified leads "
+                        "(%(error)s): reactivate those whose reason says Reactivate on Order.",
+                        error=error,
+                    ),
+                    user_id=self.user_id.id or SUPERUSER_ID,
+                )
+        except Exception as report_error:
+            if is_concurrency_error(report_error):
+                raise
+            _logger.exception("Order %s could not ask for a manual reactivation", self.name)
 
     def _find_buyer_leads(self):
         """Return ``{order_id: (open_leads, qualified_lead)}``: the buyer's open leads and opportunities,

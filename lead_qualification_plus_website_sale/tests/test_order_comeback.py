@@ -145,3 +145,22 @@ class TestOrderComeback(OrderComebackCommon):
         todo = lead.activity_ids.filtered(lambda activity: activity.summary == "Qualify this lead by hand")
         self.assertEqual(todo.user_id, self.user_salesman)
         self.assertIn(order.name, str(todo.note))
+
+    @mute_logger("odoo.addons.lead_qualification_plus_sale.models.sale_order")
+    def test_unexpected_failure_does_not_block_the_order_and_asks_a_person(self):
+        lead = self._disqualified_lead()
+        Lead = type(self.env["crm.lead"])
+        failure = RuntimeError("the lost reasons cannot be read")
+
+        def fail(records, partners, trigger="order", source=None):
+            raise failure
+
+        with patch.object(Lead, "_reactivate_for_returning_partners", fail):
+            order = self._confirm(user_id=self.user_salesman.id)
+
+        self.assertEqual(order.state, "sale")
+        self.assertFalse(lead.active)
+        todo = order.activity_ids
+        self.assertEqual(todo.summary, "Reactivate the buyer's leads by hand")
+        self.assertEqual(todo.user_id, self.user_salesman)
+        self.assertIn("the lost reasons cannot be read", str(todo.note))
