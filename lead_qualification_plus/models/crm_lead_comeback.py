@@ -144,17 +144,23 @@ class CrmLead(models.Model):
         return them (the caller then qualifies them with the order).
 
         A record is the partners' when its customer is one of them, a contact of their company, or has the
-        email of one of them. ``source`` (the order) is named in the history and the salesperson's
-        follow-up. A record that cannot be reactivated is left as it was, with an activity for a person
-        saying why, and is not returned: this never raises for it. Callers acting for a customer (a web
-        order) call it with sudo, as the gateway does for an email.
+        email of one of them, in the company of ``source`` (the order) or in none. ``source`` is named in
+        the history and the salesperson's follow-up. A record that cannot be reactivated is left as it
+        was, with an activity for a person saying why, and is not returned: this never raises for it.
+        Callers acting for a customer (a web order) call it with sudo, as the gateway does for an email.
         """
         partners = partners.exists()
         if not partners:
             return self.browse()
         emails = [email for email in partners.mapped("email_normalized") if email]
+        domain = []
+        company = source.company_id if source and "company_id" in source._fields else None
+        if company:
+            # An order of one company brings back nothing of another one.
+            domain.append(("company_id", "in", [company.id, False]))
         leads = self.with_context(active_test=False).search(
             [
+                *domain,
                 ("active", "=", False),
                 ("date_disqualified", "!=", False),
                 ("lost_reason_id.reactivate_on_order", "=", True),

@@ -87,8 +87,11 @@ class SaleOrder(models.Model):
         This is the system's own automatic qualification: a visitor's online payment confirms web orders, so
         it runs as the superuser, applies the webshop profile and does not check the transition rules with
         target ``qualify`` (no RPC caller reaches this private method). An order linked to a lead already
-        (confirmed before, cancelled, confirmed again) qualifies nothing twice.
+        (confirmed before, cancelled, confirmed again) qualifies nothing twice. The buyer's leads
+        disqualified for a reason that says to reactivate on an order come back first, and are qualified
+        as open ones.
         """
+        reactivated = self.with_user(SUPERUSER_ID)._reactivate_returning_buyer_leads()
         orders = self.with_user(SUPERUSER_ID).filtered(
             lambda order: (
                 order.company_id.order_qualifies_leads
@@ -101,11 +104,62 @@ class SaleOrder(models.Model):
         leads_by_order = orders._find_buyer_leads()
         for order in orders:
             open_leads, qualified_lead = leads_by_order[order.id]
+            # A lead the order brought back is qualified by it as an open one, even when the buyer search
+            # does not see it as the buyer's (another customer with the buyer's email); one an earlier
+            # order of the batch qualified already is not qualified twice.
+            open_leads = (open_leads | reactivated.get(order.id, open_leads.browse())).filtered(
+                lambda lead: lead.qualification_state == "open"
+            )
             if open_leads:
                 order._qualify_leads_for_order(open_leads)
             elif qualified_lead:
                 # A later order of a buyer whose lead is qualified already is linked to it, nothing more.
                 order._link_qualified_leads(qualified_lead)
+
+    def _reactivate_returning_buyer_leads(self):
+        """Bring back the buyers' disqualified leads whose reason says to reactivate on an order; return
+        ``{order_id: leads}``, the leads each order reactivated, for it to qualify them.
+
+        The lost reason is the setting: an order reactivates whether or not it qualifies leads (then the
+        lead stays open, with its salesperson's follow-up). One order after the other, so that a lead comes
+        back once when two orders of the buyer are confirmed together. A record that cannot be reactivated
+        gets an activity for a person (the core reactivation does it); any other failure is logged and
+        never fails the confirmation."""
+        reactivated = {}
+        Lead = self.env["crm.lead"]
+        for order in self:
+            try:
+                with self.env.cr.savepoint():
+                    reactivated[order.id] = Lead._reactivate_for_returning_partners(
+                        order.partner_id, trigger="order", source=order
+                    )
+            except Exception as error:
+                if is_concurrency_error(error):
+                    raise
+                _logger.exception("Order %s could not reactivate the leads of its buyer", order.name)
+                order._schedule_manual_reactivation_check(error)
+        return reactivated
+
+    def _schedule_manual_reactivation_check(self, error):
+        """Ask the order's salesperson to look for the buyer's disqualified leads: bringing them back
+        failed before any lead was known. Never raises: a failure here is logged."""
+        self.ensure_one()
+        try:
+            with self.env.cr.savepoint():
+                self.activity_schedule(
+                    "mail.mail_activity_data_todo",
+                    summary=self.env._("Reactivate the buyer's leads by hand"),
+                    note=self.env._(
+                        "Confirming this order could not bring back the buyer's disqualified leads "
+                        "(%(error)s): reactivate those whose reason says Reactivate on Order.",
+                        error=error,
+                    ),
+                    user_id=self.user_id.id or SUPERUSER_ID,
+                )
+        except Exception as report_error:
+            if is_concurrency_error(report_error):
+                raise
+            _logger.exception("Order %s could not ask for a manual reactivation", self.name)
 
     def _find_buyer_leads(self):
         """Return ``{order_id: (open_leads, qualified_lead)}``: the buyer's open leads and opportunities,

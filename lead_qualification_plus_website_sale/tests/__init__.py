@@ -1,3 +1,4 @@
 from . import test_web_order_qualification
 from . import test_ui
 from . import test_order_qualification
+from . import test_order_comeback

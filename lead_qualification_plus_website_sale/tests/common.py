@@ -1,6 +1,7 @@
 from odoo import Command
 from odoo.addons.lead_qualification_plus.tests.common import (
     LeadQualificationCommon,
+    ReactivateCommon,
 )
 
 
@@ -51,3 +52,57 @@ class OrderQualificationCommon(LeadQualificationCommon):
 
     def _lead_without_partner(self, **values):
         return self._create_leads(**{"partner_name": False, "email_from": False, **values})
+
+
+class OrderComebackCommon(OrderQualificationCommon, ReactivateCommon):
+    """A lost reason that brings the customer's lead back when they order, the web shop and its demo
+    payment provider: the buyer's disqualified lead and the orders that bring it back."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.reason_comeback = cls.env["crm.lost.reason"].create(
+            {
+                "name": "Not now, maybe later",
+                "applies_to": "both",
+                "category": "no_longer_interested",
+                "reactivate_on_order": True,
+            }
+        )
+        cls.website = cls.env["website"].search([("company_id", "=", cls.company.id)], limit=1)
+        cls.provider = cls.env.ref("payment.payment_provider_demo")
+        cls.provider.write({"state": "test", "company_id": cls.company.id})
+
+    def _disqualified_lead(self, reason=None, partner=None, **values):
+        lead = self._create_leads(
+            partner_id=(partner or self.buyer).id, stage_id=self.stage_contacted.id, **values
+        )
+        self._disqualify(lead, reason=reason or self.reason_comeback, user=self.user_salesman)
+        return lead
+
+    def _history(self, lead):
+        """The lead's qualification events, oldest first, as ``(event, trigger)``."""
+        return [(event.event, event.trigger) for event in lead.qualification_event_ids.sorted("id")]
+
+    def _web_order(self, partner=None):
+        return self._new_order(partner, website_id=self.website.id)
+
+    def _pay(self, order):
+        """Pay ``order`` online with the demo provider, as the shop's checkout does; the caller posts it."""
+        transaction = (
+            self.env["payment.transaction"]
+            .sudo()
+            .create(
+                {
+                    "provider_id": self.provider.id,
+                    "payment_method_id": self.env.ref("payment_demo.payment_method_demo").id,
+                    "amount": order.amount_total,
+                    "currency_id": order.currency_id.id,
+                    "partner_id": order.partner_id.id,
+                    "operation": "online_direct",
+                    "sale_order_ids": [Command.set(order.ids)],
+                }
+            )
+        )
+        transaction._set_done()
+        return transaction
