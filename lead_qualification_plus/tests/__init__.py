@@ -29,3 +29,4 @@ from . import test_transition_evidence
 from . import test_process_diagram
 from . import test_comeback
 from . import test_translations
+from . import test_undo_qualification
