@@ -156,21 +156,3 @@ class TestUndoQualification(QualifyCommon):
         lead = self._create_leads()
         with self.assertRaisesRegex(UserError, "it is not qualified"):
             self._undo(lead)
-
-    def test_locked_by_another_transaction(self):
-        """A record held by a concurrent transaction is refused at once, leaving nothing half done."""
-        lead, _result = self._qualified()
-        with patch.object(type(self.env.cr), "execute", autospec=True) as execute:
-            import psycopg2
-
-            original = self.env.cr.__class__.execute
-
-            def fake(cr, query, params=None, log_exceptions=True):
-                if "FOR UPDATE NOWAIT" in str(query):
-                    raise psycopg2.errors.LockNotAvailable("could not obtain lock")
-                return original(cr, query, params, log_exceptions)
-
-            execute.side_effect = fake
-            with self.assertRaisesRegex(UserError, "Someone is changing these records"):
-                self._undo(lead)
-        self.assertEqual(lead.qualification_state, "qualified")

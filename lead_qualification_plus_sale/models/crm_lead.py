@@ -83,7 +83,9 @@ class CrmLead(models.Model):
     def _undo_remove_created(self, events):
         super()._undo_remove_created(events)
         quotations = self.env["sale.order"].union(*(event.undo_sale_order_id for event in events.values()))
-        quotations = quotations.exists()
+        # The system removes the quotation its qualification created and the checks found unused: a
+        # salesperson may not delete orders otherwise.
+        quotations = quotations.sudo().exists()
         if quotations:
             quotations._action_cancel()
             quotations.unlink()
