@@ -171,9 +171,7 @@ class CrmLead(models.Model):
                         )
                     )
                 elif event.date + timedelta(hours=hours) < now:
-                    reasons.append(
-                        self.env._("the undo window of %(hours)s hours has passed", hours=hours)
-                    )
+                    reasons.append(self.env._("the undo window of %(hours)s hours has passed", hours=hours))
                 reasons += lead._undo_used_since(event)
             if reasons:
                 blockers[lead.id] = reasons
@@ -270,7 +268,7 @@ class CrmLead(models.Model):
             if not model_field or not model_field.store or model_field.inherited:
                 continue
             cr.execute(
-                f'SELECT id FROM "{Model._table}" WHERE "{field.name}" = %s',  # noqa: S608
+                f'SELECT id FROM "{Model._table}" WHERE "{field.name}" = %s',
                 [partner.id],
             )
             ids = {row[0] for row in cr.fetchall()} - ignored.get(field.model, set())

@@ -104,9 +104,11 @@ class TestUndoQualification(QualifyCommon):
         profile = self._profile(undo_hours=2)
         lead, _result = self._qualified(profile_id=profile.id)
         later = fields.Datetime.now() + timedelta(hours=3)
-        with patch.object(fields.Datetime, "now", return_value=later):
-            with self.assertRaisesRegex(UserError, "window of 2 hours has passed"):
-                self._undo(lead)
+        with (
+            patch.object(fields.Datetime, "now", return_value=later),
+            self.assertRaisesRegex(UserError, "window of 2 hours has passed"),
+        ):
+            self._undo(lead)
         self.assertEqual(lead.qualification_state, "qualified")
         self._undo(lead)
         self.assertEqual(lead.qualification_state, "open")
@@ -156,3 +158,18 @@ class TestUndoQualification(QualifyCommon):
         lead = self._create_leads()
         with self.assertRaisesRegex(UserError, "it is not qualified"):
             self._undo(lead)
+
+    def test_locked_by_another_transaction(self):
+        """A record a concurrent transaction holds (an edit in progress) is refused at once, with a clear
+        message, and nothing of the batch changes."""
+        leads, _results = self._qualified(count=2)
+        with self.registry.cursor() as cr2:
+            # A record committed before this test, so that both transactions see it.
+            cr2.execute("SELECT id FROM crm_lead ORDER BY id LIMIT 1")
+            [(held_id,)] = cr2.fetchall()
+            cr2.execute("SELECT id FROM crm_lead WHERE id = %s FOR UPDATE", [held_id])
+            batch = leads | self.env["crm.lead"].browse(held_id)
+            with self.assertRaisesRegex(UserError, "Someone is changing these records"):
+                batch.with_user(self.user_manager).action_undo_qualification(reason="Concurrent")
+            cr2.rollback()
+        self.assertEqual(leads.mapped("qualification_state"), ["qualified", "qualified"])

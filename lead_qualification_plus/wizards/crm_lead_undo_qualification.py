@@ -6,7 +6,9 @@ class CrmLeadUndoQualification(models.TransientModel):
     _description = "Undo a Qualification"
 
     lead_ids = fields.Many2many(comodel_name="crm.lead", string="Records", required=True)
-    reason = fields.Text(required=True, help="Why the qualification is undone; kept in the chatter and the history.")
+    reason = fields.Text(
+        required=True, help="Why the qualification is undone; kept in the chatter and the history."
+    )
     explanation = fields.Char(compute="_compute_explanation")
 
     @api.depends("lead_ids")

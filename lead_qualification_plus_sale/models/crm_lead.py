@@ -81,7 +81,7 @@ class CrmLead(models.Model):
         return ignored
 
     def _undo_remove_created(self, events):
-        super()._undo_remove_created(events)
+        result = super()._undo_remove_created(events)
         quotations = self.env["sale.order"].union(*(event.undo_sale_order_id for event in events.values()))
         # The system removes the quotation its qualification created and the checks found unused: a
         # salesperson may not delete orders otherwise.
@@ -89,3 +89,4 @@ class CrmLead(models.Model):
         if quotations:
             quotations._action_cancel()
             quotations.unlink()
+        return result
