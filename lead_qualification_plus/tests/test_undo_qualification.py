@@ -4,7 +4,7 @@ from unittest.mock import patch
 from odoo import fields
 from odoo.addons.mail.tests.common import mail_new_test_user
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import tagged
+from odoo.tests import HttpCase, tagged
 
 from .common import QualifyCommon
 
@@ -173,3 +173,23 @@ class TestUndoQualification(QualifyCommon):
                 batch.with_user(self.user_manager).action_undo_qualification(reason="Concurrent")
             cr2.rollback()
         self.assertEqual(leads.mapped("qualification_state"), ["qualified", "qualified"])
+
+
+@tagged("post_install", "-at_install")
+class TestUiUndoQualification(HttpCase, QualifyCommon):
+    def test_salesperson_undoes_from_the_form(self):
+        """The salesperson who qualified opens the opportunity, undoes with a reason (required) in the
+        dialog and sees the open lead again, with the reason in the chatter."""
+        lead = self._create_leads(name="Tour lead qualified by mistake")
+        [result] = self._qualify(lead)
+        self.assertEqual(lead.type, "opportunity")
+        self.start_tour(
+            f"/odoo/action-crm.crm_lead_opportunities/{lead.id}",
+            "lqp_undo_qualification",
+            login=self.user_salesman.login,
+        )
+        self.assertEqual(lead.qualification_state, "open")
+        self.assertEqual(lead.type, "lead")
+        self.assertFalse(self.Partner.browse(result["partner_id"]).exists())
+        self.assertEqual(lead.qualification_event_ids[0].event, "qualification_undone")
+        self.assertEqual(lead.qualification_event_ids[0].note, "Qualified the wrong lead")
