@@ -99,6 +99,20 @@ class TestUndoQualification(QualifyCommon):
             self._undo(lead2)
         self.assertEqual((lead | lead2).mapped("qualification_state"), ["qualified", "qualified"])
 
+    def test_qualified_by_an_order_refused(self):
+        """Orders are never undone: a lead an order qualified stays qualified."""
+        if "sale.order" not in self.env:
+            return
+        self.company.backend_order_qualifies_leads = True
+        lead = self._create_leads()
+        buyer = self.Partner.create({"name": "Buyer", "email": lead.email_from})
+        order = self.env["sale.order"].create({"partner_id": buyer.id})
+        order.action_confirm()
+        self.assertEqual(lead.qualification_state, "qualified")
+        with self.assertRaisesRegex(UserError, f"the order {order.name} qualified it: orders are never undone"):
+            self._undo(lead, user=self.user_manager)
+        self.assertEqual(lead.qualification_state, "qualified")
+
     def test_window(self):
         """Within the profile's window only; 0 never."""
         profile = self._profile(undo_hours=2)
