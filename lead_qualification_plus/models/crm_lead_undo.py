@@ -12,6 +12,7 @@ from markupsafe import Markup
 
 from odoo import fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.tools import SQL
 
 # The lead's values qualifying changes and undoing gives back.
 UNDO_LEAD_FIELDS = ("type", "stage_id", "partner_id", "user_id", "team_id")
@@ -96,10 +97,11 @@ class CrmLead(models.Model):
         if not self:
             raise UserError(self.env._("Select the qualified records to undo."))
         self.check_access("write")
-        self._undo_lock()
+        self._undo_lock(self)
         # The checks read the database (references, last writers): pending writes first.
         self.env.flush_all()
         events = self._last_qualified_events()
+        self._undo_lock_created(events)
         self._check_undo_rights(events)
         blockers = self._undo_blockers(events)
         if blockers:
@@ -115,12 +117,19 @@ class CrmLead(models.Model):
         self._undo_qualification(events, reason)
         return True
 
-    def _undo_lock(self):
-        """Lock the leads against a concurrent undo or edit; refuse at once when someone holds them."""
+    def _undo_lock(self, records):
+        """Lock ``records`` against a concurrent undo or edit until the end of the transaction; refuse at
+        once when another transaction holds one: the undo never waits to overwrite someone's edit."""
+        if not records:
+            return
         try:
             with self.env.cr.savepoint(flush=False):
                 self.env.cr.execute(
-                    "SELECT id FROM crm_lead WHERE id IN %s FOR UPDATE NOWAIT", [tuple(self.ids)]
+                    SQL(
+                        "SELECT id FROM %s WHERE id IN %s FOR UPDATE NOWAIT",
+                        SQL.identifier(records._table),
+                        tuple(records.ids),
+                    )
                 )
         except psycopg2.errors.LockNotAvailable:
             raise UserError(
@@ -128,6 +137,11 @@ class CrmLead(models.Model):
                     "Someone is changing these records right now: try again in a moment. Nothing was changed."
                 )
             ) from None
+
+    def _undo_lock_created(self, events):
+        """Lock what the qualification created (the sales bridge adds its quotation)."""
+        partners = self.env["res.partner"].union(*(event.undo_partner_ids for event in events.values()))
+        self._undo_lock(partners)
 
     def _check_undo_rights(self, events):
         """Only the user who qualified or a sales manager may undo."""

@@ -109,7 +109,9 @@ class TestUndoQualification(QualifyCommon):
         order = self.env["sale.order"].create({"partner_id": buyer.id})
         order.action_confirm()
         self.assertEqual(lead.qualification_state, "qualified")
-        with self.assertRaisesRegex(UserError, f"the order {order.name} qualified it: orders are never undone"):
+        with self.assertRaisesRegex(
+            UserError, f"the order {order.name} qualified it: orders are never undone"
+        ):
             self._undo(lead, user=self.user_manager)
         self.assertEqual(lead.qualification_state, "qualified")
 

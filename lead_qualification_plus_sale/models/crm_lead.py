@@ -74,6 +74,13 @@ class CrmLead(models.Model):
                 blockers.setdefault(lead.id, []).extend(reasons)
         return blockers
 
+    def _undo_lock_created(self, events):
+        result = super()._undo_lock_created(events)
+        self._undo_lock(
+            self.env["sale.order"].union(*(event.undo_sale_order_id for event in events.values()))
+        )
+        return result
+
     def _undo_ignored_references(self, event):
         ignored = super()._undo_ignored_references(event)
         if event.undo_sale_order_id:
