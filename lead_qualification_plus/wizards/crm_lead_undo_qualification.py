@@ -15,9 +15,9 @@ class CrmLeadUndoQualification(models.TransientModel):
     def _compute_explanation(self):
         for wizard in self:
             wizard.explanation = self.env._(
-                "Records to undo: %(count)s. Each goes back to what it was before qualifying (open, with its "
-                "type, stage, customer and salesperson); the company, contact and quotation qualifying created "
-                "are removed.",
+                "Records to undo: %(count)s. Each goes back to what it was before qualifying (open, with "
+                "its type, stage, customer and salesperson); the company, contact and quotation qualifying "
+                "created are removed.",
                 count=len(wizard.lead_ids),
             )
 
