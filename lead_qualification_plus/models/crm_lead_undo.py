@@ -168,6 +168,7 @@ class CrmLead(models.Model):
         """``{lead_id: [reason, …]}``: why each lead of self cannot be undone (none: it can)."""
         blockers = {}
         now = fields.Datetime.now()
+        partner_documents = self._undo_partner_documents(events)
         for lead in self:
             reasons = []
             event = events.get(lead.id)
@@ -186,7 +187,7 @@ class CrmLead(models.Model):
                     )
                 elif event.date + timedelta(hours=hours) < now:
                     reasons.append(self.env._("the undo window of %(hours)s hours has passed", hours=hours))
-                reasons += lead._undo_used_since(event)
+                reasons += lead._undo_used_since(event, partner_documents)
             if reasons:
                 blockers[lead.id] = reasons
         for lead_id, reasons in self._undo_extra_blockers(events).items():
@@ -197,8 +198,9 @@ class CrmLead(models.Model):
         """``{lead_id: [reason, …]}`` of the bridges (the sales bridge: quotations, orders)."""
         return {}
 
-    def _undo_used_since(self, event):
-        """What used the lead and the partners its qualification created since ``event``."""
+    def _undo_used_since(self, event, partner_documents):
+        """What used the lead and the partners its qualification created since ``event``;
+        ``partner_documents`` is the result of ``_undo_partner_documents`` for the batch."""
         self.ensure_one()
         reasons = []
         allowed = self._undo_allowed_users(event)
@@ -236,7 +238,7 @@ class CrmLead(models.Model):
                     )
                 )
         for partner in event.undo_partner_ids:
-            documents = self._undo_partner_documents(partner, event)
+            documents = partner_documents.get(partner.id)
             if documents:
                 reasons.append(
                     self.env._(
@@ -247,19 +249,22 @@ class CrmLead(models.Model):
                 )
         return reasons
 
-    def _undo_ignored_references(self, event):
-        """``{model: ids}`` of the records whose reference to the created partners is the qualification's
-        own: the lead, the created partners themselves. The sales bridge adds its quotation."""
-        return {"crm.lead": set(self.ids), "res.partner": set(event.undo_partner_ids.ids)}
+    def _undo_ignored_references(self, events):
+        """``{model: ids}`` of the records whose reference to the created partners is the batch's own: its
+        leads, the partners created. The sales bridge adds its quotations."""
+        partners = self.env["res.partner"].union(*(event.undo_partner_ids for event in events.values()))
+        return {"crm.lead": set(self.ids), "res.partner": set(partners.ids)}
 
-    def _undo_partner_documents(self, partner, event):
-        """Descriptions (“Sales Order (2)”) of the records other than the qualification's own that refer to
-        ``partner``: one query per stored many2one to partners."""
-        ignored = self._undo_ignored_references(event)
+    def _undo_partner_documents(self, events):
+        """``{partner_id: ["Sales Order (2)", …]}``: the records outside the batch that refer to the partners
+        its qualifications created, one query per stored many2one to partners for the whole batch."""
+        partners = self.env["res.partner"].union(*(event.undo_partner_ids for event in events.values()))
+        if not partners:
+            return {}
+        ignored = self._undo_ignored_references(events)
         # Followers and messages are no documents; messages by others are reasons of their own.
         skipped_models = {"mail.followers", "mail.message", "mail.notification", "res.users", "bus.presence"}
-        documents = []
-        cr = self.env.cr
+        documents = {}
         many2ones = (
             self.env["ir.model.fields"]
             # Reads the data model, not data: the references themselves are counted below.
@@ -281,13 +286,21 @@ class CrmLead(models.Model):
             model_field = Model._fields.get(field.name)
             if not model_field or not model_field.store or model_field.inherited:
                 continue
-            cr.execute(
-                f'SELECT id FROM "{Model._table}" WHERE "{field.name}" = %s',
-                [partner.id],
+            self.env.cr.execute(
+                SQL(
+                    "SELECT id, %s FROM %s WHERE %s IN %s",
+                    SQL.identifier(field.name),
+                    SQL.identifier(Model._table),
+                    SQL.identifier(field.name),
+                    tuple(partners.ids),
+                )
             )
-            ids = {row[0] for row in cr.fetchall()} - ignored.get(field.model, set())
-            if ids:
-                documents.append(f"{Model._description} ({len(ids)})")
+            counts = {}
+            for record_id, partner_id in self.env.cr.fetchall():
+                if record_id not in ignored.get(field.model, set()):
+                    counts[partner_id] = counts.get(partner_id, 0) + 1
+            for partner_id, count in counts.items():
+                documents.setdefault(partner_id, []).append(f"{Model._description} ({count})")
         return documents
 
     def _undo_qualification(self, events, reason):

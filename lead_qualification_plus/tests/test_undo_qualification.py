@@ -170,6 +170,16 @@ class TestUndoQualification(QualifyCommon):
         self.assertEqual(leads[:2].mapped("qualification_state"), ["open", "open"])
         self.assertEqual(len(partners.exists()), 2)
 
+    def test_mass_undo_shared_company(self):
+        """Leads of one run sharing a company share it: undoing them together removes it."""
+        leads = self._create_leads(2, partner_name="Shared Company")
+        results = self._qualify(leads)
+        company = self.Partner.browse(results[0]["partner_id"])
+        self.assertEqual(results[1]["partner_id"], company.id)
+        self._undo(leads)
+        self.assertEqual(leads.mapped("qualification_state"), ["open", "open"])
+        self.assertFalse(company.exists())
+
     def test_not_qualified_refused(self):
         lead = self._create_leads()
         with self.assertRaisesRegex(UserError, "it is not qualified"):

@@ -81,10 +81,9 @@ class CrmLead(models.Model):
         )
         return result
 
-    def _undo_ignored_references(self, event):
-        ignored = super()._undo_ignored_references(event)
-        if event.undo_sale_order_id:
-            ignored["sale.order"] = {event.undo_sale_order_id.id}
+    def _undo_ignored_references(self, events):
+        ignored = super()._undo_ignored_references(events)
+        ignored["sale.order"] = {event.undo_sale_order_id.id for event in events.values()} - {False}
         return ignored
 
     def _undo_remove_created(self, events):
