@@ -21,6 +21,7 @@
         "views/crm_lost_reason_views.xml",
         "wizards/crm_lead_disqualify_views.xml",
         "wizards/crm_lead_reactivate_views.xml",
+        "wizards/crm_lead_undo_qualification_views.xml",
         "wizards/crm_lead_lost_views.xml",
         "wizards/crm_lead_qualify_views.xml",
         "views/crm_lead_views.xml",

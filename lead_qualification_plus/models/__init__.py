@@ -1,6 +1,7 @@
 from . import crm_lead_domain_mixin
 from . import crm_lead
 from . import crm_lead_qualification
+from . import crm_lead_undo
 from . import crm_lead_transition
 from . import crm_lead_disqualification
 from . import crm_lead_stakeholders

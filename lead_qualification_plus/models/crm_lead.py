@@ -521,9 +521,11 @@ class CrmLead(models.Model):
             )
         )
         converted._check_qualify_transition_rules()
+        snapshot = converted._undo_snapshot()
         result = super().convert_opportunity(partner, user_ids=user_ids, team_id=team_id)
         if converted:
             converted._mark_qualified(note=self.env._("Converted to an opportunity"))
+            converted._qualify_record_undo(snapshot)
         return result
 
     def _check_qualify_transition_rules(self):

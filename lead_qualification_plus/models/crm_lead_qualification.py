@@ -173,11 +173,13 @@ class CrmLead(models.Model):
         else:
             profiles = dict.fromkeys(self.ids, self.env["crm.qualification.profile"])
         plans = self._qualify_plan(profiles, choices, links)
+        snapshot = self._undo_snapshot()
         self._qualify_create_partners(plans)
         self._qualify_update_leads(plans, note=note)
         self._qualify_attach_stakeholders(plans)
         self._qualify_create_sale_orders(plans)
         self._qualify_log(plans)
+        self._qualify_record_undo(snapshot, plans)
         return [
             {
                 "lead_id": lead.id,

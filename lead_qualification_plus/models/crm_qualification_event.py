@@ -44,6 +44,7 @@ class CrmQualificationEvent(models.Model):
             ("qualified", "Qualified"),
             ("disqualified", "Disqualified"),
             ("reactivated", "Reactivated"),
+            ("qualification_undone", "Qualification undone"),
             ("transition_forced", "Transition forced"),
             ("sla_warning", "Time limit warning"),
             ("sla_breached", "Time limit exceeded"),
@@ -69,6 +70,32 @@ class CrmQualificationEvent(models.Model):
         selection=REACTIVATION_TRIGGERS,
         help="What brought a reactivated record back: a user, its reactivation date, the customer's order or "
         "the customer's email.",
+    )
+
+    # What a qualified record was before (``qualified`` events): written by the qualification, read by its
+    # undo (crm_lead_undo.py). Users never write the history.
+    undo_recorded = fields.Boolean(readonly=True)
+    undo_type = fields.Selection(
+        selection=[("lead", "Lead"), ("opportunity", "Opportunity")], string="Type Before", readonly=True
+    )
+    undo_stage_id = fields.Many2one(
+        comodel_name="crm.stage", string="Stage Before", ondelete="set null", readonly=True
+    )
+    undo_partner_id = fields.Many2one(
+        comodel_name="res.partner", string="Customer Before", ondelete="set null", readonly=True
+    )
+    undo_user_id = fields.Many2one(
+        comodel_name="res.users", string="Salesperson Before", ondelete="set null", readonly=True
+    )
+    undo_team_id = fields.Many2one(
+        comodel_name="crm.team", string="Sales Team Before", ondelete="set null", readonly=True
+    )
+    undo_partner_ids = fields.Many2many(
+        comodel_name="res.partner",
+        relation="crm_qualification_event_undo_partner_rel",
+        string="Partners Created",
+        readonly=True,
+        help="The companies and contacts the qualification created: undoing it removes them.",
     )
 
     @api.model_create_multi

@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 POLICIES = [
     ("always", "Always"),
@@ -96,6 +97,11 @@ class CrmQualificationProfile(models.Model):
         help="When qualifying creates or links a company, the lead's stakeholders whose contact has no "
         "company become contacts of that company.",
     )
+    undo_hours = fields.Integer(
+        string="Undo Window (Hours)",
+        default=24,
+        help="How long after qualifying the user who qualified or a sales manager may undo it; 0: never.",
+    )
     match_existing_partners = fields.Boolean(
         default=True,
         help="Look for an existing partner (by email, VAT, phone, then company name) and link it "
@@ -110,6 +116,11 @@ class CrmQualificationProfile(models.Model):
     def _check_lead_domain(self):
         for profile in self:
             self._validate_lead_domain(profile.lead_domain, profile.name)
+
+    @api.constrains("undo_hours")
+    def _check_undo_hours(self):
+        if any(profile.undo_hours < 0 for profile in self):
+            raise ValidationError(self.env._("The undo window is a number of hours, 0 or more (0: never)."))
 
     @api.constrains("team_ids", "opportunity_team_id")
     def _check_teams(self):

@@ -32,3 +32,4 @@ from . import test_translations
 from . import test_transition_policy
 from . import test_transition_actions
 from . import test_transition_forced_report
+from . import test_undo_qualification

@@ -6,3 +6,4 @@ from . import crm_lead_qualify
 from . import crm_lead_disqualify
 from . import crm_lead_reactivate
 from . import crm_qualification_settings
+from . import crm_lead_undo_qualification
