@@ -142,4 +142,3 @@ class TestUiTransitionForce(HttpCase, TransitionRuleCommon):
         self.start_tour("/odoo", "lqp_transition_force", login=self.user_manager.login)
         self.assertEqual(lead.stage_id, self.stage_contacted)
         self.assertIn("The customer called us: urgent order", " ".join(lead.message_ids.mapped("body")))
-
