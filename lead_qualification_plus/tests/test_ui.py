@@ -142,3 +142,18 @@ class TestUiTransitionForce(HttpCase, TransitionRuleCommon):
         self.start_tour("/odoo", "lqp_transition_force", login=self.user_manager.login)
         self.assertEqual(lead.stage_id, self.stage_contacted)
         self.assertIn("The customer called us: urgent order", " ".join(lead.message_ids.mapped("body")))
+
+
+@tagged("post_install", "-at_install")
+class TestUiTransitionPolicy(HttpCase, TransitionRuleCommon):
+    def test_statusbar_of_a_team_with_defined_moves(self):
+        """In a team that allows only defined moves, the status bar dims the stages out of reach; clicking
+        one says where the record may go; the defined move goes through."""
+        self.team.transition_policy = "defined"
+        # Only the team's four stages in the status bar: all of them fit inline, none in its "More" menu.
+        other_team = self.env["crm.team"].create({"name": "Elsewhere"})
+        self.env["crm.stage"].search([("team_id", "=", False)]).team_id = other_team
+        self._create_rule([], name="First contact")
+        lead = self._create_leads(name="Tour policy opportunity", type="opportunity")
+        self.start_tour("/odoo", "lqp_transition_policy", login=self.user_salesman.login)
+        self.assertEqual(lead.stage_id, self.stage_contacted)

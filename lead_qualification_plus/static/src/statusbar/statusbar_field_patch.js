@@ -1,14 +1,60 @@
+import { useEffect, useState } from "@odoo/owl";
+import { _t } from "@web/core/l10n/translation";
+import { useService } from "@web/core/utils/hooks";
 import { patch } from "@web/core/utils/patch";
 import { StatusBarField } from "@web/views/fields/statusbar/statusbar_field";
 
-/**
- * A stage the transition rules refuse leaves the lead on its saved stage: without this, the form stays
- * dirty on the refused stage, one more click away from trying to save it again.
- */
+function isLeadStage({ record, name }) {
+    return record.resModel === "crm.lead" && name === "stage_id";
+}
+
 patch(StatusBarField.prototype, {
+    setup() {
+        super.setup(...arguments);
+        // The stages the record may move to now (crm.lead.get_allowed_stages): the others are dimmed, still
+        // clickable, so the server's refusal explains what is missing.
+        this.lqpAllowed = useState({ ids: null });
+        if (!isLeadStage(this.props)) {
+            return;
+        }
+        const orm = useService("orm");
+        useEffect(
+            (resId) => {
+                this.lqpAllowed.ids = null;
+                if (!resId) {
+                    return;
+                }
+                orm.silent
+                    .call("crm.lead", "get_allowed_stages", [[resId]])
+                    .then((ids) => {
+                        this.lqpAllowed.ids = ids;
+                    })
+                    .catch(() => {
+                        this.lqpAllowed.ids = null;
+                    });
+            },
+            () => [this.props.record.resId, this.props.record.data.stage_id?.[0]]
+        );
+    },
+
+    lqpIsRefused(item) {
+        const ids = this.lqpAllowed.ids;
+        return Boolean(ids && !item.isSelected && !ids.includes(item.value));
+    },
+
+    lqpItemTitle(item) {
+        return this.lqpIsRefused(item)
+            ? _t("Not a next step for this record now: the move would be refused or ask for work first.")
+            : "";
+    },
+
+    /**
+     * A stage the transition rules refuse leaves the lead on its saved stage: without this, the form stays
+     * dirty on the refused stage, one more click away from trying to save it again.
+     */
     async selectItem(item) {
         const { name, record } = this.props;
-        if (record.resModel !== "crm.lead" || name !== "stage_id") {
+        if (!isLeadStage(this.props)) {
             return super.selectItem(...arguments);
         }
         const hadChanges = record.dirty;
