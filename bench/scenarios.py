@@ -125,9 +125,10 @@ def _restore_leads(env, leads):
     leads.action_unarchive()
 
 
-def _setup_transition_move(env, rules_active):
-    """1,000 leads of one team in stage A whose work is done, 10 rules A -> B of 4 requirements each."""
-    team = env["crm.team"].create({"name": "Bench transition team"})
+def _setup_transition_move(env, rules_active, transition_policy="open"):
+    """1,000 leads of one team in stage A whose work is done, 10 rules A -> B of 4 requirements each; the
+    team allows any move (``open``) or the moves its rules define only (``defined``)."""
+    team = env["crm.team"].create({"name": "Bench transition team", "transition_policy": transition_policy})
     stage_from, stage_to = env["crm.stage"].create(
         [{"name": "Bench from", "team_id": team.id}, {"name": "Bench to", "team_id": team.id}]
     )
@@ -348,6 +349,21 @@ PAIRS = {
             _move_leads,
         ),
         goal=1.5,
+    ),
+    # What the team's policy costs a stage write: the same move, the same rules, the policy read or not.
+    "transition_move_defined": Pair(
+        a=Scenario(
+            "move 1,000 leads, defined moves only",
+            "with",
+            lambda env: _setup_transition_move(env, True, "defined"),
+            _move_leads,
+        ),
+        b=Scenario(
+            "move 1,000 leads, any move",
+            "with",
+            lambda env: _setup_transition_move(env, True, "open"),
+            _move_leads,
+        ),
     ),
     "qualification_report_pivot": Pair(
         a=Scenario(
