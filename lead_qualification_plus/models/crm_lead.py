@@ -15,8 +15,6 @@ protects; the rest is the API's argument checks, kept next to the methods they c
 """
 
 import logging
-from contextlib import contextmanager
-from contextvars import ContextVar
 
 from markupsafe import Markup, escape
 
@@ -24,6 +22,8 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 from odoo.tools import format_list
+
+from ..tools import GuardedFields
 
 _logger = logging.getLogger(__name__)
 
@@ -38,14 +38,15 @@ QUALIFICATION_FIELDS = (
     "disqualified_user_id",
     "disqualified_stage_id",
 )
-# On while the addon's own code writes QUALIFICATION_FIELDS: a context variable of the running thread, out of
-# reach of any RPC argument or context key.
-_QUALIFICATION_WRITES = ContextVar("lead_qualification_plus_qualification_writes", default=False)
+# A new record is open, nothing else.
+_QUALIFICATION_GUARD = GuardedFields(
+    "qualification", dict.fromkeys(QUALIFICATION_FIELDS, False) | {"qualification_state": "open"}
+)
 
 
 def qualification_writes_allowed():
     """Whether the addon's own flows are writing what only they may write (CrmLead._qualification_writes)."""
-    return _QUALIFICATION_WRITES.get()
+    return _QUALIFICATION_GUARD.writing()
 
 
 def is_concurrency_error(error):
@@ -564,18 +565,13 @@ class CrmLead(models.Model):
             )
         )
 
-    @contextmanager
     def _qualification_writes(self):
-        """Let the addon's own flows write QUALIFICATION_FIELDS, within the block only.
+        """Let the addon's own flows write QUALIFICATION_FIELDS, within the block only (a context manager).
 
         The flag lives in a context variable of the running thread, out of reach of any RPC argument or
         context key: a user changes these fields only by qualifying, disqualifying or reactivating.
         """
-        token = _QUALIFICATION_WRITES.set(True)
-        try:
-            yield
-        finally:
-            _QUALIFICATION_WRITES.reset(token)
+        return _QUALIFICATION_GUARD.writes()
 
     def _loading_module_data(self):
         """Whether a module's data file is being loaded (demo leads qualified months ago, with their history).
@@ -591,35 +587,9 @@ class CrmLead(models.Model):
 
         An unchanged value passes, so that an exported file imports back as it is.
         """
-        if qualification_writes_allowed() or self._loading_module_data():
+        if self._loading_module_data():
             return
-        if not self:
-            # create adds the defaults (a ``default_*`` context key, a user's own default) to the values
-            # after this check: they are values like the others.
-            defaults = self.default_get(list(QUALIFICATION_FIELDS))
-            vals_list = [{**defaults, **vals} for vals in vals_list]
-        fnames = [fname for fname in QUALIFICATION_FIELDS if any(fname in vals for vals in vals_list)]
-        if not fnames:
-            return
-        empty = self.browse()
-        changed = []
-        for fname in fnames:
-            field = self._fields[fname]
-            if self:
-                current = {field.convert_to_cache(record[fname], record) for record in self}
-            else:
-                # A new record is compared with the defaults: open, nothing else.
-                current = {field.convert_to_cache("open" if fname == "qualification_state" else False, empty)}
-            for vals in vals_list:
-                if fname not in vals:
-                    continue
-                try:
-                    value = field.convert_to_cache(vals[fname], empty, validate=False)
-                except (TypeError, ValueError):
-                    value = vals[fname]
-                if {value} != current:
-                    changed.append(field._description_string(self.env))
-                    break
+        changed = _QUALIFICATION_GUARD.changed(self, vals_list)
         if changed:
             raise AccessError(
                 self.env._(

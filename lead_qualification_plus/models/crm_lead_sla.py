@@ -1,29 +1,20 @@
-from contextlib import contextmanager
-from contextvars import ContextVar
-
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 from odoo.tools import format_list
 from odoo.tools.misc import format_datetime
 
-from ..tools import running_tests
+from ..tools import GuardedFields, running_tests
 
 # The clock of a record: computed from its stage entry and moved on by the scheduled job only. A user setting
 # them (an RPC write, an import) would hide an overdue record or escalate it twice.
 SLA_FIELDS = ("sla_id", "sla_warning_date", "sla_deadline", "sla_state")
-# On while the job writes SLA_FIELDS: a context variable of the running thread, out of reach of any RPC
-# argument or context key.
-_SLA_WRITES = ContextVar("lead_qualification_plus_sla_writes", default=False)
+# A new record has no time limit until it is computed.
+_SLA_GUARD = GuardedFields("sla", dict.fromkeys(SLA_FIELDS, False) | {"sla_state": "none"})
 
 
-@contextmanager
 def sla_writes():
-    """Let the time-limit job write SLA_FIELDS, within the block only."""
-    token = _SLA_WRITES.set(True)
-    try:
-        yield
-    finally:
-        _SLA_WRITES.reset(token)
+    """Let the time-limit job write SLA_FIELDS, within the block only (a context manager)."""
+    return _SLA_GUARD.writes()
 
 
 class CrmLead(models.Model):
@@ -87,28 +78,7 @@ class CrmLead(models.Model):
     def _check_sla_fields_unchanged(self, vals_list):
         """Refuse, outside the time-limit job, values of SLA_FIELDS that differ from the records' (from
         nothing, when creating). An unchanged value passes, so that an exported file imports back as it is."""
-        if _SLA_WRITES.get():
-            return
-        empty = self.browse()
-        changed = []
-        for fname in SLA_FIELDS:
-            if not any(fname in vals for vals in vals_list):
-                continue
-            field = self._fields[fname]
-            if self:
-                current = {field.convert_to_cache(record[fname], record) for record in self}
-            else:
-                current = {field.convert_to_cache("none" if fname == "sla_state" else False, empty)}
-            for vals in vals_list:
-                if fname not in vals:
-                    continue
-                try:
-                    value = field.convert_to_cache(vals[fname], empty, validate=False)
-                except (TypeError, ValueError):
-                    value = vals[fname]
-                if {value} != current:
-                    changed.append(field._description_string(self.env))
-                    break
+        changed = _SLA_GUARD.changed(self, vals_list)
         if changed:
             raise AccessError(
                 self.env._(

@@ -186,6 +186,18 @@ class TestStageSlaJob(StageSlaCommon):
             self.assertEqual(self.env["crm.lead"]._cron_check_sla(), (0, 0))
         self.assertEqual(len(self._escalations(lead)), 1)
 
+    def test_a_default_cannot_forge_the_clock(self):
+        """A ``default_*`` context key is a value like the others: it cannot create a record already overdue,
+        or on track for years."""
+        Lead = self.env["crm.lead"].with_user(self.user_salesman)
+        for key, value in (("default_sla_state", "overdue"), ("default_sla_deadline", datetime(2030, 1, 1))):
+            with self.subTest(key=key), self.assertRaises(AccessError):
+                Lead.with_context(**{key: value}).create({"name": "Forged clock", "team_id": self.team.id})
+        self.assertFalse(self.env["crm.lead"].search_count([("name", "=", "Forged clock")]))
+        # The value a new record has anyway passes.
+        lead = Lead.with_context(default_sla_state="none").create({"name": "Clock", "team_id": self.team.id})
+        self.assertEqual(lead.sla_state, "none")
+
     def test_reentering_the_stage_escalates_again(self):
         lead = self._create_leads()
         self._enter(lead, self.stage_contacted, MONDAY)
