@@ -186,6 +186,20 @@ class CrmTransitionRule(models.Model):
                         )
                     )
 
+    @api.constrains("target", "action_server_ids")
+    def _check_qualify_rule_without_actions(self):
+        # Actions after the move run after moves to a stage only: on a qualify rule they would never run.
+        # sudo: reads whether the rule has actions; its author (a sales manager) may not read server actions.
+        for rule in self.sudo().filtered(lambda rule: rule.target == "qualify" and rule.action_server_ids):
+            raise ValidationError(
+                self.env._(
+                    'The transition rule "%(rule)s" qualifies: actions after the move run only for rules '
+                    "that move records to a stage. Remove its actions (After the Move tab) or make it move to "
+                    "a stage.",
+                    rule=rule.name,
+                )
+            )
+
     @api.constrains("target", "to_stage_id", "from_stage_ids")
     def _check_stages(self):
         for rule in self:
@@ -383,6 +397,8 @@ class CrmTransitionRule(models.Model):
     def _get_managers(self):
         """Who answers for rule ``self``: the leaders of its teams, else the last who changed it."""
         self.ensure_one()
+        # sudo: reads who leads the rule's teams and who changed it last, whoever moved the record; only the
+        # users come out, to be told of a failure.
         managers = self.sudo().team_ids.user_id
         return managers or self.sudo().write_uid
 
@@ -403,6 +419,8 @@ class CrmTransitionRule(models.Model):
         for manager in self._get_managers():
             if Activity.search_count([("user_id", "=", manager.id), ("summary", "=", summary)], limit=1):
                 continue
+            # sudo: the report is the system's (see above): the mover may lack the rights to give a colleague an
+            # activity; its values are the failure's, none of them the mover's.
             lead.sudo().activity_schedule(
                 activity_type_id=todo.id if todo else False,
                 summary=summary,

@@ -58,6 +58,29 @@ class TestTransitionActions(TransitionRuleCommon):
             action_server_ids=[Command.set((cls.action_code | cls.action_priority | cls.action_mail).ids)],
         )
 
+    def test_a_qualify_rule_takes_no_actions(self):
+        """Actions after the move run after moves to a stage: a qualify rule holding some, which would never
+        run them, is refused at save, by every path (the form hides the tab, an RPC call or import does not)."""
+        Rule = self.env["crm.transition.rule"].with_user(self.user_manager)
+        actions = [Command.set(self.action_priority.ids)]
+        with self.assertRaises(ValidationError) as refusal:
+            Rule.create({"name": "Qualify and notify", "target": "qualify", "action_server_ids": actions})
+        self.assertIn("run only for rules that move records to a stage", str(refusal.exception))
+        result = Rule.load(
+            ["name", "target", "action_server_ids/.id"], [["Imported", "qualify", str(self.action_priority.id)]]
+        )
+        self.assertEqual([message["type"] for message in result["messages"]], ["error"], result)
+        self.assertFalse(Rule.search_count([("name", "in", ("Qualify and notify", "Imported"))]))
+        # A rule with actions cannot become a qualify rule, nor a qualify rule get actions.
+        with self.assertRaises(ValidationError):
+            self.rule.with_user(self.user_manager).write({"target": "qualify"})
+        qualify = Rule.create({"name": "Qualify", "target": "qualify"})
+        with self.assertRaises(ValidationError):
+            qualify.action_server_ids = actions
+        self.env.invalidate_all()
+        self.assertEqual(self.rule.target, "stage")
+        self.assertFalse(qualify.action_server_ids)
+
     def _assert_actions_ran(self, leads):
         for lead in leads:
             self.assertEqual(lead.stage_id, self.stage_contacted)
