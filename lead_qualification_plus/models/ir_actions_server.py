@@ -10,6 +10,7 @@ class IrActionsServer(models.Model):
         automations, and a rule is configured by sales managers, who may not write server actions (nor their
         code) themselves."""
         self.ensure_one()
+        # sudo: who made the action, read for whoever asks (a sales manager saving a rule may not read them).
         authors = self.sudo().create_uid | self.sudo().write_uid
         return bool(authors) and all(
             author.id == SUPERUSER_ID or author.has_group("base.group_system") for author in authors
