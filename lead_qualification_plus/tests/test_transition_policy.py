@@ -155,3 +155,30 @@ class TestTransitionPolicy(TransitionRuleCommon):
     def test_salesperson_cannot_change_the_policy(self):
         with self.assertRaises(AccessError):
             self.team.with_user(self.user_salesman).transition_policy = "open"
+
+
+
+@tagged("post_install", "-at_install", "is_query_count")
+class TestTransitionPolicyPerformance(TransitionRuleCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.team.transition_policy = "defined"
+        cls._create_rule([], name="First contact", lead_domain="[('probability', '<', 100)]")
+
+    def _policy_queries(self, count):
+        """The queries of checking the move New -> Contacted (defined by the rule) of ``count`` records of the
+        team, from a cold cache: the records, the team's policy, the rules, their scope and condition."""
+        leads = self._create_leads(count)
+        self.env.flush_all()
+        self.env.invalidate_all()
+        before = self.cr.sql_log_count
+        with self.assertQueryCount(8):
+            leads._check_transition_policy(self.stage_contacted)
+        return self.cr.sql_log_count - before
+
+    def test_policy_check_queries_do_not_grow_with_records(self):
+        """A mass move of one team's records reads the team's policy once, whatever the number of records."""
+        # A first run fills Odoo's caches (access rules, the stages' ids): only warm runs compare.
+        self._create_leads()._check_transition_policy(self.stage_contacted)
+        self.assertEqual(self._policy_queries(1), self._policy_queries(50))
