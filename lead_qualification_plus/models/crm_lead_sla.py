@@ -76,8 +76,9 @@ class CrmLead(models.Model):
         return super().write(vals)
 
     def _check_sla_fields_unchanged(self, vals_list):
-        """Refuse, outside the time-limit job, values of SLA_FIELDS that differ from the records' (from
-        nothing, when creating). An unchanged value passes, so that an exported file imports back as it is."""
+        """Refuse, outside the time-limit job, values of SLA_FIELDS that differ from the records' (from a new
+        record's, defaults included, when creating). An unchanged value passes, so that an exported file
+        imports back as it is."""
         changed = _SLA_GUARD.changed(self, vals_list)
         if changed:
             raise AccessError(
