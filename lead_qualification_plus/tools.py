@@ -20,13 +20,13 @@ def running_tests(env):
 
 
 class GuardedFields:
-    """Fields of a model that only the addon's own code writes, whoever the caller (form, import, RPC), however
-    high their rights.
+    """Fields of a model that only the addon's own code writes, whoever the caller (form, import, RPC),
+    however high their rights.
 
     The code that may write them does so within ``writes()``: a flag in a context variable of the running
     thread, out of reach of any RPC argument or context key. Outside it, ``changed()`` names the fields whose
-    values differ from the records' (from a new record's, when creating): an unchanged value passes, so that an
-    exported file imports back as it is.
+    values differ from the records' (from a new record's, when creating): an unchanged value passes, so that
+    an exported file imports back as it is.
     """
 
     def __init__(self, name, new_record_values):

@@ -194,8 +194,8 @@ class CrmTransitionRule(models.Model):
             raise ValidationError(
                 self.env._(
                     'The transition rule "%(rule)s" qualifies: actions after the move run only for rules '
-                    "that move records to a stage. Remove its actions (After the Move tab) or make it move to "
-                    "a stage.",
+                    "that move records to a stage. Remove its actions (After the Move tab) or make it move "
+                    "to a stage.",
                     rule=rule.name,
                 )
             )
@@ -419,8 +419,8 @@ class CrmTransitionRule(models.Model):
         for manager in self._get_managers():
             if Activity.search_count([("user_id", "=", manager.id), ("summary", "=", summary)], limit=1):
                 continue
-            # sudo: the report is the system's (see above): the mover may lack the rights to give a colleague an
-            # activity; its values are the failure's, none of them the mover's.
+            # sudo: the report is the system's (see above): the mover may lack the rights to give a colleague
+            # an activity; its values are the failure's, none of them the mover's.
             lead.sudo().activity_schedule(
                 activity_type_id=todo.id if todo else False,
                 summary=summary,

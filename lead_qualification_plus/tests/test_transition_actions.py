@@ -60,14 +60,15 @@ class TestTransitionActions(TransitionRuleCommon):
 
     def test_a_qualify_rule_takes_no_actions(self):
         """Actions after the move run after moves to a stage: a qualify rule holding some, which would never
-        run them, is refused at save, by every path (the form hides the tab, an RPC call or import does not)."""
+        run them, is refused at save, by every path (the form hides the tab, an RPC call or an import not)."""
         Rule = self.env["crm.transition.rule"].with_user(self.user_manager)
         actions = [Command.set(self.action_priority.ids)]
         with self.assertRaises(ValidationError) as refusal:
             Rule.create({"name": "Qualify and notify", "target": "qualify", "action_server_ids": actions})
         self.assertIn("run only for rules that move records to a stage", str(refusal.exception))
         result = Rule.load(
-            ["name", "target", "action_server_ids/.id"], [["Imported", "qualify", str(self.action_priority.id)]]
+            ["name", "target", "action_server_ids/.id"],
+            [["Imported", "qualify", str(self.action_priority.id)]],
         )
         self.assertEqual([message["type"] for message in result["messages"]], ["error"], result)
         self.assertFalse(Rule.search_count([("name", "in", ("Qualify and notify", "Imported"))]))

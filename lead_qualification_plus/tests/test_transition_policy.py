@@ -157,7 +157,6 @@ class TestTransitionPolicy(TransitionRuleCommon):
             self.team.with_user(self.user_salesman).transition_policy = "open"
 
 
-
 @tagged("post_install", "-at_install", "is_query_count")
 class TestTransitionPolicyPerformance(TransitionRuleCommon):
     @classmethod
