@@ -230,6 +230,20 @@ class ReactivateCommon(DisqualifyCommon):
         super().setUpClass()
         cls.activity_type = cls.env.ref("lead_qualification_plus.mail_activity_type_reactivated_lead")
 
+    @classmethod
+    def _create_comeback_reason(cls, **values):
+        """A reason that brings the customer's disqualified records back when they order (and as ``values``
+        say)."""
+        return cls.env["crm.lost.reason"].create(
+            {
+                "name": "Not now, maybe later",
+                "applies_to": "both",
+                "category": "no_longer_interested",
+                "reactivate_on_order": True,
+                **values,
+            }
+        )
+
 
 class QualifyCommon(LeadQualificationCommon):
     """Qualification tests: no demo profile decides for them; each test states the profiles it relies on."""

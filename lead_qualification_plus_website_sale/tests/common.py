@@ -95,14 +95,7 @@ class OrderComebackCommon(WebOrderCommon, ReactivateCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.reason_comeback = cls.env["crm.lost.reason"].create(
-            {
-                "name": "Not now, maybe later",
-                "applies_to": "both",
-                "category": "no_longer_interested",
-                "reactivate_on_order": True,
-            }
-        )
+        cls.reason_comeback = cls._create_comeback_reason()
 
     def _disqualified_lead(self, reason=None, partner=None, **values):
         lead = self._create_leads(
