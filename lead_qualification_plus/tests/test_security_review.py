@@ -93,7 +93,6 @@ class TestConditionReadsOnlyWhatTheManagerMayRead(LeadDomainCommon):
         for condition in (
             "[('partner_id.name', '=like', 'A%')]",
             "[('partner_id.user_ids.login', '=', 'x'), ('team_id.member_ids.name', '!=', False)]",
-            "[('order_ids.amount_total', '>', 100)]",
             "[('partner_id.opportunity_ids.expected_revenue', '>', 100)]",
         ):
             with self.subTest(condition=condition):

@@ -1,4 +1,4 @@
-from odoo.addons.lead_qualification_plus.tests.common import LeadQualificationCommon
+from odoo.addons.lead_qualification_plus.tests.common import LeadDomainCommon, LeadQualificationCommon
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
@@ -32,3 +32,10 @@ class TestOtherCompanyOrderSettings(LeadQualificationCommon):
         with self.assertRaises(AccessError):
             settings.action_save()
         self.assertTrue(company_b.order_qualifies_leads)
+
+
+@tagged("post_install", "-at_install")
+class TestConditionOnOrders(LeadDomainCommon):
+    def test_readable_order_path_is_accepted(self):
+        """A sales manager reads the orders of the leads: a condition on them is saved."""
+        self.assertTrue(self._save_condition("rule", "[('order_ids.amount_total', '>', 100)]"))
