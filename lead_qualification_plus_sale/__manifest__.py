@@ -17,6 +17,11 @@
     "demo": [
         "demo/crm_qualification_profile_demo.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "lead_qualification_plus_sale/static/tests/tours/**/*",
+        ],
+    },
     "installable": True,
     "auto_install": True,
 }

@@ -1,4 +1,4 @@
-from odoo import api, fields, models, tools
+from odoo import api, fields, models
 from odoo.tools import SQL
 
 from ..models.crm_qualification_event import REACTIVATION_TRIGGERS
@@ -14,6 +14,7 @@ class CrmQualificationReport(models.Model):
 
     _name = "crm.qualification.report"
     _description = "Lead Qualification Analysis"
+    _inherit = ["crm.sql.report"]
     _auto = False
     _rec_name = "name"
     _order = "create_date desc, id desc"
@@ -264,16 +265,4 @@ class CrmQualificationReport(models.Model):
                OR l.qualification_state != 'open'
                OR l.date_conversion IS NOT NULL
             """
-        )
-
-    def init(self):
-        tools.drop_view_if_exists(self.env.cr, self._table)
-        self.env.cr.execute(
-            SQL(
-                "CREATE OR REPLACE VIEW %s AS (%s %s %s)",
-                SQL.identifier(self._table),
-                self._select(),
-                self._from(),
-                self._where(),
-            )
         )

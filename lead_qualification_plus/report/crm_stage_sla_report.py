@@ -1,4 +1,4 @@
-from odoo import api, fields, models, tools
+from odoo import api, fields, models
 from odoo.tools import SQL
 
 
@@ -14,6 +14,7 @@ class CrmStageSlaReport(models.Model):
 
     _name = "crm.stage.sla.report"
     _description = "Time Limits Analysis"
+    _inherit = ["crm.sql.report"]
     _auto = False
     _order = "days_in_stage desc"
     _rec_name = "lead_id"
@@ -79,15 +80,3 @@ class CrmStageSlaReport(models.Model):
     @api.model
     def _where(self):
         return SQL("WHERE lead.active AND lead.sla_id IS NOT NULL")
-
-    def init(self):
-        tools.drop_view_if_exists(self.env.cr, self._table)
-        self.env.cr.execute(
-            SQL(
-                "CREATE OR REPLACE VIEW %s AS (%s %s %s)",
-                SQL.identifier(self._table),
-                self._select(),
-                self._from(),
-                self._where(),
-            )
-        )

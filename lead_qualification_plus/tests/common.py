@@ -14,7 +14,7 @@ from datetime import timedelta
 
 from odoo import Command, fields
 from odoo.addons.mail.tests.common import mail_new_test_user
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tests import Form, TransactionCase
 
 # Where the transition block log looks up whether it runs in a test: patched to log as in production.
@@ -230,6 +230,20 @@ class ReactivateCommon(DisqualifyCommon):
         super().setUpClass()
         cls.activity_type = cls.env.ref("lead_qualification_plus.mail_activity_type_reactivated_lead")
 
+    @classmethod
+    def _create_comeback_reason(cls, **values):
+        """A reason that brings the customer's disqualified records back when they order (and as ``values``
+        say)."""
+        return cls.env["crm.lost.reason"].create(
+            {
+                "name": "Not now, maybe later",
+                "applies_to": "both",
+                "category": "no_longer_interested",
+                "reactivate_on_order": True,
+                **values,
+            }
+        )
+
 
 class QualifyCommon(LeadQualificationCommon):
     """Qualification tests: no demo profile decides for them; each test states the profiles it relies on."""
@@ -248,6 +262,64 @@ class QualifyCommon(LeadQualificationCommon):
 
     def _qualify(self, leads, user=None, **kwargs):
         return leads.with_user(user or self.user_salesman).qualify(**kwargs)
+
+    def _other_company_lead(self, **profile_values):
+        """A second company with its own profile (``profile_values``), salesperson, team and lead: returns
+        the profile, the salesperson (allowed in both companies) and the lead."""
+        company_b = self.env["res.company"].create({"name": "Company B"})
+        profile_b = self._profile(name="B only", company_id=company_b.id, **profile_values)
+        user_b = mail_new_test_user(
+            self.env,
+            login="lqp_test_salesman_b",
+            name="Bea B",
+            groups="base.group_user,sales_team.group_sale_salesman",
+            company_id=company_b.id,
+            company_ids=[(6, 0, (company_b | self.company).ids)],
+        )
+        team_b = self.env["crm.team"].create(
+            {"name": "Team B", "company_id": company_b.id, "member_ids": [(4, user_b.id)]}
+        )
+        lead_b = self._create_leads(company_id=company_b.id, team_id=team_b.id, user_id=user_b.id)
+        return profile_b, user_b, lead_b
+
+    def _assert_policy_combinations(self, kind, **policies):
+        """Qualify with every policy of ``kind`` and every choice (profile default, ticked, unticked), the
+        other kinds of record following ``policies`` (Never by default): refused where the choice contradicts
+        the policy, else the record created as chosen or proposed."""
+        profile = self._profile()
+        for policy in ("always", "default_on", "default_off", "never"):
+            for choice in (None, True, False):
+                with self.subTest(kind=kind, policy=policy, choice=choice):
+                    profile.write(
+                        {
+                            **{f"{other}_policy": "never" for other in ("partner", "contact", "opportunity")},
+                            **{f"{other}_policy": value for other, value in policies.items()},
+                            f"{kind}_policy": policy,
+                        }
+                    )
+                    lead = self._create_leads()
+                    if (choice is True and policy == "never") or (choice is False and policy == "always"):
+                        with self.assertRaises(UserError):
+                            self._qualify(lead, profile_id=profile.id, **{f"create_{kind}": choice})
+                        self.assertEqual(lead.qualification_state, "open")
+                        continue
+                    [result] = self._qualify(lead, profile_id=profile.id, **{f"create_{kind}": choice})
+                    created = choice if choice is not None else policy in ("always", "default_on")
+                    self.assertEqual(bool(result[f"{kind}_id"]), created)
+                    self.assertEqual(lead.type == "opportunity", kind == "opportunity" and created)
+                    self.assertEqual(lead.qualification_state, "qualified")
+
+
+class UndoQualificationCommon(QualifyCommon):
+    """Undoing a qualification: leads qualified by the salesperson, undone with a reason."""
+
+    def _qualified(self, count=1, **kwargs):
+        leads = self._create_leads(count)
+        results = self._qualify(leads, **kwargs)
+        return leads, results
+
+    def _undo(self, leads, user=None, reason="Qualified by mistake"):
+        return leads.with_user(user or self.user_salesman).action_undo_qualification(reason=reason)
 
 
 class LeadDomainCommon(TransitionRuleCommon):

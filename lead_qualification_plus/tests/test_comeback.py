@@ -33,15 +33,7 @@ class ComebackCommon(ReactivateCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.reason_comeback = cls.env["crm.lost.reason"].create(
-            {
-                "name": "Not now, maybe later",
-                "applies_to": "both",
-                "category": "no_longer_interested",
-                "reactivate_on_order": True,
-                "reactivate_on_email": True,
-            }
-        )
+        cls.reason_comeback = cls._create_comeback_reason(reactivate_on_email=True)
         cls.alias_domain = cls.env["mail.alias.domain"].create({"name": "lqp-comeback.example.com"})
         cls.team.alias_id.sudo().write(
             {"alias_name": "lqp-comeback-sales", "alias_domain_id": cls.alias_domain.id}

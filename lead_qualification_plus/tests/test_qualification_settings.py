@@ -22,19 +22,12 @@ class TestQualificationSettings(LeadQualificationCommon):
         return Form(self.env["crm.qualification.settings"].with_user(user))
 
     def test_sales_manager_sets_the_company_settings(self):
-        """A sales manager, not a settings administrator, sets the default profile and the web shop
-        settings of their company."""
+        """A sales manager, not a settings administrator, sets the default profile of their company."""
         self.assertFalse(self.user_manager.has_group("base.group_system"))
         form = self._settings_form(self.user_manager)
-        self.assertEqual(form.order_qualifies_leads, self.company.order_qualifies_leads)
         form.qualification_profile_id = self.profile
-        form.order_qualifies_leads = True
-        form.backend_order_qualifies_leads = True
-        form.webshop_qualification_profile_id = self.profile
         form.save().action_save()
         self.assertEqual(self.company.qualification_profile_id, self.profile)
-        self.assertTrue(self.company.backend_order_qualifies_leads)
-        self.assertEqual(self.company.webshop_qualification_profile_id, self.profile)
         self.assertEqual(self._settings_form(self.user_manager).qualification_profile_id, self.profile)
 
     def test_salesperson_cannot_change_the_settings(self):

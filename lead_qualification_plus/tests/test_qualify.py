@@ -1,11 +1,8 @@
 from odoo import Command
-from odoo.addons.mail.tests.common import mail_new_test_user
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
 from .common import QualifyCommon, set_qualification_fields
-
-KINDS = ("partner", "contact", "opportunity", "sale_order")
 
 
 @tagged("post_install", "-at_install")
@@ -40,41 +37,6 @@ class TestQualify(QualifyCommon):
         self.assertIn(f'data-oe-id="{company.id}"', message.body)
         self.assertIn(f'data-oe-id="{contact.id}"', message.body)
 
-    def test_quotation_without_opportunity(self):
-        """A quotation without opportunity: the lead stays a qualified lead, not archived; the quotation
-        carries the lead's UTM, origin, team, salesperson and originating lead."""
-        campaign = self.env["utm.campaign"].create({"name": "Spring"})
-        lead = self._create_leads(campaign_id=campaign.id)
-        profile = self._profile(
-            partner_policy="never", opportunity_policy="default_off", sale_order_policy="always"
-        )
-        [result] = self._qualify(lead, profile_id=profile.id)
-        order = self.env["sale.order"].browse(result["sale_order_id"])
-        self.assertEqual(order.state, "draft")
-        self.assertEqual(order.partner_id.id, result["contact_id"])
-        self.assertEqual(order.origin, lead.name)
-        self.assertEqual(order.campaign_id, campaign)
-        self.assertEqual(order.team_id, self.team)
-        self.assertEqual(order.user_id, self.user_salesman)
-        self.assertEqual(order.originating_lead_id, lead)
-        self.assertFalse(order.opportunity_id)
-        self.assertFalse(result["opportunity_id"])
-        self.assertFalse(result["partner_id"])
-        self.assertEqual(lead.type, "lead")
-        self.assertTrue(lead.active)
-        self.assertEqual(lead.qualification_state, "qualified")
-        self.assertEqual(lead.qualification_profile_id, profile)
-
-    def test_quotation_with_opportunity(self):
-        profile = self._profile(sale_order_policy="default_on")
-        lead = self._create_leads()
-        [result] = self._qualify(lead)
-        order = self.env["sale.order"].browse(result["sale_order_id"])
-        self.assertEqual(order.opportunity_id, lead)
-        self.assertEqual(order.originating_lead_id, lead)
-        self.assertEqual(lead.qualification_profile_id, profile)
-        self.assertEqual(lead.quotation_count, 1)
-
     def test_opportunity_defaults(self):
         """The profile's team, salesperson and stage go to the opportunity."""
         other_team = self.env["crm.team"].create(
@@ -95,36 +57,8 @@ class TestQualify(QualifyCommon):
 
     def test_policy_combinations(self):
         """Every policy of every kind with every choice (profile default, ticked, unticked)."""
-        expected_key = {
-            "partner": "partner_id",
-            "contact": "contact_id",
-            "opportunity": "opportunity_id",
-            "sale_order": "sale_order_id",
-        }
-        profile = self._profile()
-        for kind in KINDS:
-            for policy in ("always", "default_on", "default_off", "never"):
-                for choice in (None, True, False):
-                    with self.subTest(kind=kind, policy=policy, choice=choice):
-                        values = dict.fromkeys((f"{other}_policy" for other in KINDS), "never")
-                        if kind == "sale_order":
-                            values["contact_policy"] = "always"
-                        values[f"{kind}_policy"] = policy
-                        profile.write(values)
-                        lead = self._create_leads()
-                        refused = (choice is True and policy == "never") or (
-                            choice is False and policy == "always"
-                        )
-                        if refused:
-                            with self.assertRaises(UserError):
-                                self._qualify(lead, profile_id=profile.id, **{f"create_{kind}": choice})
-                            self.assertEqual(lead.qualification_state, "open")
-                            continue
-                        [result] = self._qualify(lead, profile_id=profile.id, **{f"create_{kind}": choice})
-                        created = choice if choice is not None else policy in ("always", "default_on")
-                        self.assertEqual(bool(result[expected_key[kind]]), created)
-                        self.assertEqual(lead.type == "opportunity", kind == "opportunity" and created)
-                        self.assertEqual(lead.qualification_state, "qualified")
+        for kind in ("partner", "contact", "opportunity"):
+            self._assert_policy_combinations(kind)
 
     def test_profile_matching(self):
         """The first active profile by sequence whose company, teams and domain suit the lead, then the
@@ -267,43 +201,42 @@ class TestQualifyDuplicates(QualifyCommon):
 
 @tagged("post_install", "-at_install")
 class TestQualifyRefusals(QualifyCommon):
-    def _assert_unchanged(self, leads, partner_count, order_count):
+    def _assert_unchanged(self, leads, partner_count):
         self.assertEqual(set(leads.mapped("qualification_state")), {"open"})
         self.assertEqual(set(leads.mapped("type")), {"lead"})
         self.assertFalse(leads.qualification_event_ids)
         self.assertEqual(self.Partner.search_count([]), partner_count)
-        self.assertEqual(self.env["sale.order"].search_count([]), order_count)
 
     def test_refuse_qualified_and_disqualified(self):
         leads = self._create_leads(3)
         set_qualification_fields(leads[1], {"qualification_state": "qualified"})
         set_qualification_fields(leads[2], {"qualification_state": "disqualified"})
-        partners, orders = self.Partner.search_count([]), self.env["sale.order"].search_count([])
+        partners = self.Partner.search_count([])
         with self.assertRaises(UserError) as caught:
             self._qualify(leads)
         self.assertIn("Lead 1", str(caught.exception))
         self.assertIn("Lead 2", str(caught.exception))
         self.assertNotIn("Lead 0", str(caught.exception))
-        self._assert_unchanged(leads[0], partners, orders)
+        self._assert_unchanged(leads[0], partners)
 
     def test_mass_all_or_nothing(self):
         """One lead that cannot get its company stops the whole run."""
         leads = self._create_leads(5)
         leads[3].partner_name = False
-        partners, orders = self.Partner.search_count([]), self.env["sale.order"].search_count([])
+        partners = self.Partner.search_count([])
         with self.assertRaisesRegex(UserError, "Lead 3"):
-            self._qualify(leads, create_partner=True, create_sale_order=True)
-        self._assert_unchanged(leads, partners, orders)
+            self._qualify(leads, create_partner=True)
+        self._assert_unchanged(leads, partners)
 
     def test_policy_refusals(self):
-        self._profile(partner_policy="always", sale_order_policy="never")
+        self._profile(partner_policy="always", contact_policy="never")
         leads = self._create_leads(2)
-        partners, orders = self.Partner.search_count([]), self.env["sale.order"].search_count([])
-        with self.assertRaisesRegex(UserError, "never creates a quotation"):
-            self._qualify(leads, create_sale_order=True)
+        partners = self.Partner.search_count([])
+        with self.assertRaisesRegex(UserError, "never creates a contact"):
+            self._qualify(leads, create_contact=True)
         with self.assertRaisesRegex(UserError, "always creates a company"):
             self._qualify(leads, create_partner=False)
-        self._assert_unchanged(leads, partners, orders)
+        self._assert_unchanged(leads, partners)
 
     def test_refuse_opportunities_and_lost(self):
         opportunity = self._create_leads(type="opportunity")
@@ -323,9 +256,9 @@ class TestQualifyAccess(QualifyCommon):
         with self.assertRaises(AccessError):
             Profile.create({"name": "Mine"})
         with self.assertRaises(AccessError):
-            Profile.browse(profile.id).write({"sale_order_policy": "always"})
+            Profile.browse(profile.id).write({"partner_policy": "always"})
         manager_profile = self.Profile.with_user(self.user_manager).create({"name": "Managed"})
-        manager_profile.write({"sale_order_policy": "always"})
+        manager_profile.write({"partner_policy": "always"})
         manager_profile.unlink()
 
     def test_qualify_only_writable_leads(self):
@@ -338,29 +271,14 @@ class TestQualifyAccess(QualifyCommon):
 
     def test_multi_company(self):
         """Profiles are company-scoped; what is created belongs to the lead's company."""
-        company_b = self.env["res.company"].create({"name": "Company B"})
-        profile_b = self._profile(name="B only", company_id=company_b.id, sale_order_policy="always")
-        user_b = mail_new_test_user(
-            self.env,
-            login="lqp_test_salesman_b",
-            name="Bea B",
-            groups="base.group_user,sales_team.group_sale_salesman",
-            company_id=company_b.id,
-            company_ids=[(6, 0, (company_b | self.company).ids)],
-        )
-        team_b = self.env["crm.team"].create(
-            {"name": "Team B", "company_id": company_b.id, "member_ids": [(4, user_b.id)]}
-        )
-        lead_b = self._create_leads(company_id=company_b.id, team_id=team_b.id, user_id=user_b.id)
+        profile_b, user_b, lead_b = self._other_company_lead()
         lead_a = self._create_leads()
         self.assertFalse(self.Profile.with_user(self.user_salesman).search([("id", "=", profile_b.id)]))
         self.assertFalse(lead_a._get_qualification_profiles()[lead_a.id])
         [result] = lead_b.with_user(user_b).qualify()
         self.assertEqual(lead_b.qualification_profile_id, profile_b)
-        order = self.env["sale.order"].browse(result["sale_order_id"])
-        self.assertEqual(order.company_id, company_b)
         partners = self.Partner.browse([result["partner_id"], result["contact_id"]])
-        self.assertEqual(partners.company_id, company_b)
+        self.assertEqual(partners.company_id, profile_b.company_id)
         with self.assertRaises(UserError):
             self._qualify(lead_a, profile_id=profile_b.id)
 

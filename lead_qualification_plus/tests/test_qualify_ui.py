@@ -5,21 +5,6 @@ from .common import QualifyCommon
 
 @tagged("post_install", "-at_install")
 class TestQualifyUi(HttpCase, QualifyCommon):
-    def test_qualify_lead_into_quotation(self):
-        """A salesperson opens a lead, qualifies it without opportunity but with a quotation, and lands on
-        the quotation."""
-        lead = self._create_leads(
-            name="Tour qualify lead", contact_name="Tour Contact", partner_name="Tour Company"
-        )
-        self.start_tour("/odoo", "lqp_qualify_lead", login=self.user_salesman.login)
-        order = self.env["sale.order"].search([("originating_lead_id", "=", lead.id)])
-        self.assertEqual(order.state, "draft")
-        self.assertEqual(order.partner_id.name, "Tour Contact")
-        self.assertEqual(order.partner_id.parent_id.name, "Tour Company")
-        self.assertFalse(order.opportunity_id)
-        self.assertEqual(lead.type, "lead")
-        self.assertEqual(lead.qualification_state, "qualified")
-
     def test_qualify_company_lead_with_b2b_profile(self):
         """A salesperson qualifying a lead of a company is offered the profile whose filter suits it, sees
         what will be created and which existing contact matched, and adjusts the opportunity."""

@@ -12,7 +12,6 @@ class TestQualifyWizard(QualifyCommon):
             partner_policy="never",
             contact_policy="always",
             opportunity_policy="default_on",
-            sale_order_policy="default_off",
         )
         lead = self._create_leads()
         form = self._open_wizard("crm.lead.qualify", lead, user=self.user_salesman, form=True)
@@ -20,32 +19,34 @@ class TestQualifyWizard(QualifyCommon):
         self.assertFalse(form.create_partner)
         self.assertTrue(form.create_contact)
         self.assertTrue(form.create_opportunity)
-        self.assertFalse(form.create_sale_order)
         self.assertTrue(form._get_modifier("create_partner", "invisible"))
         self.assertTrue(form._get_modifier("create_contact", "readonly"))
         self.assertFalse(form._get_modifier("create_opportunity", "readonly"))
         form.create_opportunity = False
-        form.create_sale_order = True
         action = form.save().action_qualify()
-        order = self.env["sale.order"].search([("originating_lead_id", "=", lead.id)])
-        self.assertEqual((action["res_model"], action["res_id"]), ("sale.order", order.id))
+        self.assertEqual(
+            (action["res_model"], action["res_id"]),
+            ("res.partner", lead.partner_id.id),
+            "ends on the contact",
+        )
         self.assertEqual(lead.type, "lead")
         self.assertEqual(lead.qualification_state, "qualified")
         self.assertFalse(lead.partner_id.parent_id, "no company")
 
     def test_profile_change_among_suitable(self):
         other_team = self.env["crm.team"].create({"name": "Other Team"})
-        first = self._profile(name="First", sequence=1)
-        second = self._profile(name="Second", sequence=2, sale_order_policy="always")
+        first = self._profile(name="First", sequence=1, partner_policy="default_off")
+        second = self._profile(name="Second", sequence=2, partner_policy="always")
         unsuited = self._profile(name="Unsuited", team_ids=[(6, 0, other_team.ids)])
         form = self._open_wizard("crm.lead.qualify", self._create_leads(), user=self.user_salesman, form=True)
         self.assertEqual(form.profile_id, first)
+        self.assertFalse(form.create_partner)
         suitable = form.suitable_profile_ids
         self.assertIn(second, suitable)
         self.assertNotIn(unsuited, suitable)
         form.profile_id = second
-        self.assertTrue(form.create_sale_order)
-        self.assertTrue(form._get_modifier("create_sale_order", "readonly"))
+        self.assertTrue(form.create_partner)
+        self.assertTrue(form._get_modifier("create_partner", "readonly"))
 
     def test_link_best_match_or_create(self):
         company = self.Partner.create({"name": "Company 0", "is_company": True})

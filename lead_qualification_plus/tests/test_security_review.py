@@ -93,7 +93,6 @@ class TestConditionReadsOnlyWhatTheManagerMayRead(LeadDomainCommon):
         for condition in (
             "[('partner_id.name', '=like', 'A%')]",
             "[('partner_id.user_ids.login', '=', 'x'), ('team_id.member_ids.name', '!=', False)]",
-            "[('order_ids.amount_total', '>', 100)]",
             "[('partner_id.opportunity_ids.expected_revenue', '>', 100)]",
         ):
             with self.subTest(condition=condition):
@@ -184,10 +183,12 @@ class TestOtherCompanyConfiguration(LeadDomainCommon):
 
     def test_settings_of_another_company_are_refused(self):
         Settings = self.env["crm.qualification.settings"].with_user(self.user_manager)
-        settings = Settings.create({"company_id": self.company_b.id, "order_qualifies_leads": False})
+        settings = Settings.create(
+            {"company_id": self.company_b.id, "qualification_profile_id": self.profile_b.id}
+        )
         with self.assertRaises(AccessError):
             settings.action_save()
-        self.assertTrue(self.company_b.order_qualifies_leads)
+        self.assertFalse(self.company_b.qualification_profile_id)
         settings = Settings.create({"qualification_profile_id": self.profile_b.id})
         with self.assertRaises(AccessError):
             settings.action_save()
@@ -205,22 +206,6 @@ class TestOtherCompanyConfiguration(LeadDomainCommon):
         with self.assertRaises(UserError):
             wizard.action_qualify()
         self.assertEqual(lead.qualification_state, "open")
-
-
-@tagged("post_install", "-at_install")
-class TestOriginatingLeadDefaults(LeadDomainCommon):
-    """The qualification report counts a lead's customers by the orders it originated: a default is no way
-    around qualifying."""
-
-    def test_context_default_is_refused(self):
-        lead = self._create_leads()
-        customer = self.env["res.partner"].create({"name": "LQP default customer"})
-        Order = self.env["sale.order"].with_user(self.user_manager)
-        with self.assertRaises(AccessError):
-            Order.with_context(default_originating_lead_id=lead.id).create({"partner_id": customer.id})
-        self.assertFalse(self.env["sale.order"].search([("originating_lead_id", "=", lead.id)]))
-        order = Order.with_context(default_originating_lead_id=False).create({"partner_id": customer.id})
-        self.assertFalse(order.originating_lead_id)
 
 
 @tagged("post_install", "-at_install")

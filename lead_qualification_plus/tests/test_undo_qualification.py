@@ -2,35 +2,14 @@ from datetime import timedelta
 from unittest.mock import patch
 
 from odoo import fields
-from odoo.addons.mail.tests.common import mail_new_test_user
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, tagged
 
-from .common import QualifyCommon
+from .common import QualifyCommon, UndoQualificationCommon
 
 
 @tagged("post_install", "-at_install")
-class TestUndoQualification(QualifyCommon):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.user_other = mail_new_test_user(
-            cls.env,
-            login="lqp_test_other_salesman",
-            name="Otto Other",
-            email="otto.other@example.com",
-            groups="base.group_user,sales_team.group_sale_salesman_all_leads",
-            company_id=cls.company.id,
-        )
-
-    def _qualified(self, count=1, **kwargs):
-        leads = self._create_leads(count)
-        results = self._qualify(leads, **kwargs)
-        return leads, results
-
-    def _undo(self, leads, user=None, reason="Qualified by mistake"):
-        return leads.with_user(user or self.user_salesman).action_undo_qualification(reason=reason)
-
+class TestUndoQualification(UndoQualificationCommon):
     def test_undo_restores_and_removes(self):
         """Undo gives the lead back what it was and removes the company and contact qualifying created."""
         lead, [result] = self._qualified()
@@ -54,29 +33,6 @@ class TestUndoQualification(QualifyCommon):
         self._qualify(lead)
         self.assertEqual(lead.qualification_state, "qualified")
 
-    def test_undo_removes_quotation(self):
-        """A draft quotation qualifying created is cancelled and deleted."""
-        if "sale.order" not in self.env:
-            return
-        lead, [result] = self._qualified(create_sale_order=True)
-        order = self.env["sale.order"].browse(result["sale_order_id"])
-        self.assertTrue(order)
-        self._undo(lead)
-        self.assertFalse(order.exists())
-        self.assertEqual(lead.qualification_state, "open")
-
-    def test_quotation_sent_or_confirmed_refused(self):
-        if "sale.order" not in self.env:
-            return
-        for state, word in (("sent", "was sent"), ("sale", "was confirmed")):
-            lead, [result] = self._qualified(create_sale_order=True)
-            order = self.env["sale.order"].browse(result["sale_order_id"])
-            order.with_user(self.user_salesman).write({"state": state})
-            with self.assertRaisesRegex(UserError, f"quotation {order.name} {word}"):
-                self._undo(lead)
-            self.assertEqual(lead.qualification_state, "qualified")
-            self.assertTrue(order.exists())
-
     def test_partner_with_other_documents_refused(self):
         lead, [result] = self._qualified()
         company = self.Partner.browse(result["partner_id"])
@@ -90,30 +46,14 @@ class TestUndoQualification(QualifyCommon):
     def test_changes_and_messages_by_someone_else_refused(self):
         lead, [result] = self._qualified()
         contact = self.Partner.browse(result["contact_id"])
-        contact.with_user(self.user_other).write({"phone": "+32 2 555 00 00"})
-        with self.assertRaisesRegex(UserError, f"{contact.name} was changed by Otto Other"):
+        contact.with_user(self.user_salesman_all).write({"phone": "+32 2 555 00 00"})
+        with self.assertRaisesRegex(UserError, f"{contact.name} was changed by Alan All-Leads"):
             self._undo(lead)
         lead2, _result = self._qualified()
-        lead2.with_user(self.user_other).message_post(body="I called them", message_type="comment")
-        with self.assertRaisesRegex(UserError, "has messages by Otto Other"):
+        lead2.with_user(self.user_salesman_all).message_post(body="I called them", message_type="comment")
+        with self.assertRaisesRegex(UserError, "has messages by Alan All-Leads"):
             self._undo(lead2)
         self.assertEqual((lead | lead2).mapped("qualification_state"), ["qualified", "qualified"])
-
-    def test_qualified_by_an_order_refused(self):
-        """Orders are never undone: a lead an order qualified stays qualified."""
-        if "sale.order" not in self.env:
-            return
-        self.company.backend_order_qualifies_leads = True
-        lead = self._create_leads()
-        buyer = self.Partner.create({"name": "Buyer", "email": lead.email_from})
-        order = self.env["sale.order"].create({"partner_id": buyer.id})
-        order.action_confirm()
-        self.assertEqual(lead.qualification_state, "qualified")
-        with self.assertRaisesRegex(
-            UserError, f"the order {order.name} qualified it: orders are never undone"
-        ):
-            self._undo(lead, user=self.user_manager)
-        self.assertEqual(lead.qualification_state, "qualified")
 
     def test_window(self):
         """Within the profile's window only; 0 never."""
@@ -137,7 +77,7 @@ class TestUndoQualification(QualifyCommon):
         """The qualifier or a sales manager; another salesperson is refused."""
         lead, _result = self._qualified()
         with self.assertRaises(AccessError):
-            self._undo(lead, user=self.user_other)
+            self._undo(lead, user=self.user_salesman_all)
         self.assertEqual(lead.qualification_state, "qualified")
         self._undo(lead, user=self.user_manager)
         self.assertEqual(lead.qualification_state, "open")
@@ -155,7 +95,7 @@ class TestUndoQualification(QualifyCommon):
         """A mass qualification is undone from the list's wizard, all or nothing."""
         leads, results = self._qualified(count=3)
         partners = self.Partner.browse([r[key] for r in results for key in ("partner_id", "contact_id")])
-        leads[2].with_user(self.user_other).message_post(body="Mine now", message_type="comment")
+        leads[2].with_user(self.user_salesman_all).message_post(body="Mine now", message_type="comment")
         wizard = self._open_wizard(
             "crm.lead.undo.qualification", leads, user=self.user_salesman, reason="Wrong batch"
         )

@@ -54,35 +54,15 @@ class OrderQualificationCommon(LeadQualificationCommon):
         return self._create_leads(**{"partner_name": False, "email_from": False, **values})
 
 
-class OrderComebackCommon(OrderQualificationCommon, ReactivateCommon):
-    """A lost reason that brings the customer's lead back when they order, the web shop and its demo
-    payment provider: the buyer's disqualified lead and the orders that bring it back."""
+class WebOrderCommon(OrderQualificationCommon):
+    """The web shop and its demo payment provider: orders placed and paid online."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.reason_comeback = cls.env["crm.lost.reason"].create(
-            {
-                "name": "Not now, maybe later",
-                "applies_to": "both",
-                "category": "no_longer_interested",
-                "reactivate_on_order": True,
-            }
-        )
         cls.website = cls.env["website"].search([("company_id", "=", cls.company.id)], limit=1)
         cls.provider = cls.env.ref("payment.payment_provider_demo")
         cls.provider.write({"state": "test", "company_id": cls.company.id})
-
-    def _disqualified_lead(self, reason=None, partner=None, **values):
-        lead = self._create_leads(
-            partner_id=(partner or self.buyer).id, stage_id=self.stage_contacted.id, **values
-        )
-        self._disqualify(lead, reason=reason or self.reason_comeback, user=self.user_salesman)
-        return lead
-
-    def _history(self, lead):
-        """The lead's qualification events, oldest first, as ``(event, trigger)``."""
-        return [(event.event, event.trigger) for event in lead.qualification_event_ids.sorted("id")]
 
     def _web_order(self, partner=None):
         return self._new_order(partner, website_id=self.website.id)
@@ -106,3 +86,24 @@ class OrderComebackCommon(OrderQualificationCommon, ReactivateCommon):
         )
         transaction._set_done()
         return transaction
+
+
+class OrderComebackCommon(WebOrderCommon, ReactivateCommon):
+    """A lost reason that brings the customer's lead back when they order: the buyer's disqualified lead and
+    the orders that bring it back."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.reason_comeback = cls._create_comeback_reason()
+
+    def _disqualified_lead(self, reason=None, partner=None, **values):
+        lead = self._create_leads(
+            partner_id=(partner or self.buyer).id, stage_id=self.stage_contacted.id, **values
+        )
+        self._disqualify(lead, reason=reason or self.reason_comeback, user=self.user_salesman)
+        return lead
+
+    def _history(self, lead):
+        """The lead's qualification events, oldest first, as ``(event, trigger)``."""
+        return [(event.event, event.trigger) for event in lead.qualification_event_ids.sorted("id")]

@@ -1,37 +1,12 @@
-from .common import OrderQualificationCommon
+from .common import WebOrderCommon
 
 
-class TestWebOrderQualification(OrderQualificationCommon):
+class TestWebOrderQualification(WebOrderCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         # Web orders qualify leads whatever the backend setting says.
         cls.company.backend_order_qualifies_leads = False
-        cls.website = cls.env["website"].search([("company_id", "=", cls.company.id)], limit=1)
-        cls.provider = cls.env.ref("payment.payment_provider_demo")
-        cls.provider.write({"state": "test", "company_id": cls.company.id})
-
-    def _web_order(self, partner=None):
-        return self._new_order(partner, website_id=self.website.id)
-
-    def _pay(self, order):
-        transaction = (
-            self.env["payment.transaction"]
-            .sudo()
-            .create(
-                {
-                    "provider_id": self.provider.id,
-                    "payment_method_id": self.env.ref("payment_demo.payment_method_demo").id,
-                    "amount": order.amount_total,
-                    "currency_id": order.currency_id.id,
-                    "partner_id": order.partner_id.id,
-                    "operation": "online_direct",
-                    "sale_order_ids": [(6, 0, order.ids)],
-                }
-            )
-        )
-        transaction._set_done()
-        return transaction
 
     def test_web_order_qualifies_the_buyer_lead(self):
         lead = self._lead_without_partner(email_from="bob.buyer@buyercorp.example.com")

@@ -30,16 +30,6 @@ def copy(tmp_path):
     return tmp_path
 
 
-def _edit(root, lang, msgid, change):
-    """Applies change(entry) to the entry of msgid in the core module's <lang>.po of the copy."""
-    path = root / i18n.REPO.joinpath("lead_qualification_plus").name / "i18n" / f"{lang}.po"
-    po = polib.pofile(str(path))
-    entry = po.find(msgid)
-    assert entry is not None, msgid
-    change(po, entry)
-    po.save()
-
-
 def test_shipped_translations_pass():
     problems, report = _check(i18n.REPO)
     assert problems == 0, report
@@ -51,87 +41,121 @@ def test_every_module_has_every_language():
         assert {po.stem for po in i18n.translations_of(module)} >= {"pl", "it", "ru"}, module.name
 
 
-@pytest.mark.parametrize(
-    ("lang", "msgid", "change", "expected"),
-    [
-        ("pl", "Qualify", lambda po, entry: po.remove(entry), "missing term: 'Qualify'"),
-        ("it", "Qualify", lambda po, entry: setattr(entry, "msgstr", ""), "untranslated: 'Qualify'"),
-        ("ru", "Qualify", lambda po, entry: entry.flags.append("fuzzy"), "fuzzy: 'Qualify'"),
-        (
-            "pl",
-            "Disqualified: %(reason)s",
-            lambda po, entry: setattr(entry, "msgstr", "Zdyskwalifikowano: %(powod)s"),
-            "placeholders differ",
-        ),
-        (
-            "pl",
-            "Disqualified: %(reason)s",
-            lambda po, entry: setattr(entry, "msgstr", "Zdyskwalifikowano: %s"),
-            "placeholders differ",
-        ),
-        (
-            "ru",
-            "Disqualified: %(reason)s",
-            lambda po, entry: setattr(entry, "msgstr", "Дисквалифицирован"),
-            "placeholders differ",
-        ),
-        (
-            "it",
-            "<strong>Qualifying this lead:</strong>",
-            lambda po, entry: setattr(entry, "msgstr", "<strong>Qualificando questo lead:"),
-            "tags differ",
-        ),
-        (
-            "it",
-            "<strong>Qualifying this lead:</strong>",
-            lambda po, entry: setattr(entry, "msgstr", "<b>Qualificando questo lead:</b>"),
-            "tags differ",
-        ),
-        (
-            "pl",
-            "Qualify",
-            lambda po, entry: po.append(polib.POEntry(msgid="Not in the template", msgstr="Nie ma")),
-            "term not in the template",
-        ),
-    ],
-)
-def test_check_fails_on_a_broken_copy(copy, lang, msgid, change, expected):
-    problems, report = _check(copy)
-    assert problems == 0, report
-    _edit(copy, lang, msgid, change)
-    problems, report = _check(copy)
-    assert problems >= 1
-    assert expected in report
+def _edit(lang, msgid, change):
+    """A damage: change(po, entry) on the entry of msgid in the core module's <lang>.po of a copy."""
+
+    def damage(root):
+        path = root / "lead_qualification_plus" / "i18n" / f"{lang}.po"
+        po = polib.pofile(str(path))
+        entry = po.find(msgid)
+        assert entry is not None, msgid
+        change(po, entry)
+        po.save()
+
+    return damage
 
 
-def test_check_fails_on_a_placeholder_in_braces(copy):
-    path = copy / "lead_qualification_plus" / "i18n" / "lead_qualification_plus.pot"
-    pot = polib.pofile(str(path))
+def _placeholder_in_braces(root):
+    """A new term with a placeholder in braces, translated with another name in it."""
+    i18n_dir = root / "lead_qualification_plus" / "i18n"
+    pot = polib.pofile(str(i18n_dir / "lead_qualification_plus.pot"))
     pot.append(polib.POEntry(msgid="{count} leads", msgstr=""))
     pot.save()
-    po_path = copy / "lead_qualification_plus" / "i18n" / "pl.po"
-    po = polib.pofile(str(po_path))
+    po = polib.pofile(str(i18n_dir / "pl.po"))
     po.append(polib.POEntry(msgid="{count} leads", msgstr="Leady: {liczba}"))
     po.save()
-    _problems, report = _check(copy)
-    assert "pl.po: placeholders differ in '{count} leads': source {count}, translation {liczba}" in report
 
 
-def test_check_fails_on_an_invalid_file(copy):
-    path = copy / "lead_qualification_plus" / "i18n" / "ru.po"
+def _duplicate_entry(root):
+    path = root / "lead_qualification_plus" / "i18n" / "ru.po"
     path.write_text(
         path.read_text(encoding="utf-8") + '\nmsgid "Qualify"\nmsgstr "Дубликат"\n', encoding="utf-8"
     )
-    problems, report = _check(copy)
-    assert problems >= 1
-    assert "msgfmt --check" in report
 
 
-def test_check_fails_on_a_missing_language_file(copy):
-    (copy / "lead_qualification_plus_website_sale" / "i18n" / "it.po").unlink()
+def _missing_language_file(root):
+    (root / "lead_qualification_plus_website_sale" / "i18n" / "it.po").unlink()
+
+
+# Each kind of damage a translation can suffer, what the check then reports and, where it is known, how many
+# problems it counts (at least one otherwise).
+DAMAGES = {
+    "missing term": (_edit("pl", "Qualify", lambda po, entry: po.remove(entry)), "missing term: 'Qualify'"),
+    "untranslated": (
+        _edit("it", "Qualify", lambda po, entry: setattr(entry, "msgstr", "")),
+        "untranslated: 'Qualify'",
+    ),
+    "fuzzy": (_edit("ru", "Qualify", lambda po, entry: entry.flags.append("fuzzy")), "fuzzy: 'Qualify'"),
+    "renamed placeholder": (
+        _edit(
+            "pl",
+            "Disqualified: %(reason)s",
+            lambda po, entry: setattr(entry, "msgstr", "Zdyskwalifikowano: %(powod)s"),
+        ),
+        "placeholders differ",
+    ),
+    "positional placeholder": (
+        _edit(
+            "pl",
+            "Disqualified: %(reason)s",
+            lambda po, entry: setattr(entry, "msgstr", "Zdyskwalifikowano: %s"),
+        ),
+        "placeholders differ",
+    ),
+    "lost placeholder": (
+        _edit(
+            "ru", "Disqualified: %(reason)s", lambda po, entry: setattr(entry, "msgstr", "Дисквалифицирован")
+        ),
+        "placeholders differ",
+    ),
+    "unclosed tag": (
+        _edit(
+            "it",
+            "<strong>Qualifying this lead:</strong>",
+            lambda po, entry: setattr(entry, "msgstr", "<strong>Qualificando questo lead:"),
+        ),
+        "tags differ",
+    ),
+    "other tag": (
+        _edit(
+            "it",
+            "<strong>Qualifying this lead:</strong>",
+            lambda po, entry: setattr(entry, "msgstr", "<b>Qualificando questo lead:</b>"),
+        ),
+        "tags differ",
+    ),
+    "term not in the template": (
+        _edit(
+            "pl",
+            "Qualify",
+            lambda po, entry: po.append(polib.POEntry(msgid="Not in the template", msgstr="Nie ma")),
+        ),
+        "term not in the template",
+    ),
+    "placeholder in braces": (
+        _placeholder_in_braces,
+        "pl.po: placeholders differ in '{count} leads': source {count}, translation {liczba}",
+    ),
+    "invalid file": (_duplicate_entry, "msgfmt --check"),
+    # One problem only: the languages of the other modules are still checked as they are.
+    "missing language file": (
+        _missing_language_file,
+        "lead_qualification_plus_website_sale/i18n: no it.po",
+        1,
+    ),
+}
+
+
+@pytest.mark.parametrize("damage", DAMAGES)
+def test_check_fails_on_a_damaged_copy(copy, damage):
+    """The copy passes the check; damaged, it fails with what is wrong."""
     problems, report = _check(copy)
-    assert problems == 1
-    assert "lead_qualification_plus_website_sale/i18n: no it.po" in report
+    assert problems == 0, report
+    apply_damage, expected, *count = DAMAGES[damage]
+    apply_damage(copy)
+    problems, report = _check(copy)
+    assert problems == count[0] if count else problems >= 1
+    assert expected in report
 
 
 def test_merge_creates_a_language_and_keeps_moved_terms(copy):

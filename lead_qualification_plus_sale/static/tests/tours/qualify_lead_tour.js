@@ -1,5 +1,5 @@
 import { registry } from "@web/core/registry";
-import { openLeadsSteps } from "./crm_tour_steps";
+import { openLeadsSteps } from "@lead_qualification_plus/../tests/tours/crm_tour_steps";
 
 registry.category("web_tour.tours").add("lqp_qualify_lead", {
     url: "/odoo",
