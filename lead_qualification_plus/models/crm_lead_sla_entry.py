@@ -4,8 +4,8 @@ from odoo.tools.sql import column_exists
 
 
 class CrmLeadSlaEntry(models.Model):
-    """One entry of a lead or opportunity into a stage while a time limit (``crm.stage.sla``) applied to it: the
-    log the *Time Limits* report counts, past entries included.
+    """One entry of a lead or opportunity into a stage while a time limit (``crm.stage.sla``) applied to
+    it: the log the *Time Limits* report counts, past entries included.
 
     Written by the ORM alone (``crm.lead._sla_sync_entries`` and the time-limit job), never by users: it opens
     when a record enters such a stage (created in it, moved by any path), closes (``left_on``) when it leaves

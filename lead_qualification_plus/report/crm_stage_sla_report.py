@@ -54,8 +54,10 @@ class CrmStageSlaReport(models.Model):
 
     @api.model
     def _select(self):
+        # Until the record left the stage, or until now while it is still there.
         days = SQL(
-            "EXTRACT(EPOCH FROM (COALESCE(entry.left_on, NOW() AT TIME ZONE 'UTC') - entry.entered_on)) / 86400.0"
+            "EXTRACT(EPOCH FROM (COALESCE(entry.left_on, NOW() AT TIME ZONE 'UTC') - entry.entered_on))"
+            " / 86400.0"
         )
         return SQL(
             """
