@@ -50,6 +50,7 @@
         "demo/crm_qualification_profile_demo.xml",
         "demo/crm_transition_rule_demo.xml",
         "demo/crm_lead_demo.xml",
+        "demo/crm_stage_sla_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

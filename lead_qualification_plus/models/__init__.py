@@ -26,4 +26,5 @@ from . import ir_model_fields
 from . import crm_transition_block_log
 from . import crm_stage_sla
 from . import crm_lead_sla
+from . import crm_lead_sla_entry
 from . import ir_actions_server

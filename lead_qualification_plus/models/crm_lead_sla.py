@@ -1,3 +1,5 @@
+from collections import defaultdict
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 from odoo.tools import format_list
@@ -10,6 +12,9 @@ from ..tools import GuardedFields, running_tests
 SLA_FIELDS = ("sla_id", "sla_warning_date", "sla_deadline", "sla_state")
 # A new record has no time limit until it is computed.
 _SLA_GUARD = GuardedFields("sla", dict.fromkeys(SLA_FIELDS, False) | {"sla_state": "none"})
+# The lead's fields whose change may open or close an entry of the time-limit log: crm writes
+# date_last_stage_update on every stage change; archiving (lost) and restoring close and reopen the entry.
+SLA_ENTRY_TRIGGERS = {"stage_id", "active", "date_last_stage_update"}
 
 
 def sla_writes():
@@ -69,11 +74,21 @@ class CrmLead(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         self._check_sla_fields_unchanged(vals_list)
-        return super().create(vals_list)
+        leads = super().create(vals_list)
+        # Without any time limit no record has a clock: creating costs nothing more.
+        if self.env["crm.stage.sla"]._get_ids_by_stage():
+            leads.filtered("sla_id")._sla_sync_entries()
+        return leads
 
     def write(self, vals):
         self._check_sla_fields_unchanged([vals])
-        return super().write(vals)
+        if SLA_ENTRY_TRIGGERS.isdisjoint(vals):
+            return super().write(vals)
+        # The records on a clock before the write may leave their entry; those after it may open one.
+        timed = self.filtered("sla_id")
+        result = super().write(vals)
+        (timed | self.filtered("sla_id"))._sla_sync_entries()
+        return result
 
     def _check_sla_fields_unchanged(self, vals_list):
         """Refuse, outside the time-limit job, values of SLA_FIELDS that differ from the records' (from a new
@@ -122,6 +137,55 @@ class CrmLead(models.Model):
                     "sla_state": "on_track",
                 }
             )
+
+    # ------------------------------------------------------------
+    # TIME-LIMIT LOG
+    # ------------------------------------------------------------
+
+    def _sla_sync_entries(self):
+        """Bring the time-limit log (``crm.lead.sla.entry``) of self in line with their clocks: close the open
+        entry of a record that left its stage or was archived, open one for a record that entered a stage
+        with a time limit, reopen the entry of a record restored in the stage it was archived in, and follow
+        a stage entry date written by hand (an import). A batch of queries, whatever the number of records."""
+        if not self:
+            return
+        # Users never write the log: it follows the moves their rights on the records allowed.
+        Entry = self.env["crm.lead.sla.entry"].sudo()
+        dates = [date for date in self.mapped("date_last_stage_update") if date]
+        entries = Entry.search_fetch(
+            [("lead_id", "in", self.ids), "|", ("left_on", "=", False), ("entered_on", "in", dates)],
+            ["lead_id", "stage_id", "sla_id", "entered_on", "left_on", "deadline"],
+        )
+        open_entries = {entry.lead_id.id: entry for entry in entries if not entry.left_on}
+        closed_entries = {
+            (entry.lead_id.id, entry.stage_id.id, entry.sla_id.id, entry.entered_on): entry
+            for entry in entries
+            if entry.left_on
+        }
+        to_close, to_reopen, new_values = Entry, Entry, []
+        corrections = defaultdict(lambda: Entry)
+        for lead in self:
+            entry = open_entries.get(lead.id, Entry)
+            timed = lead.active and lead.sla_id and lead.stage_id and lead.date_last_stage_update
+            if timed and entry and (entry.stage_id, entry.sla_id) == (lead.stage_id, lead.sla_id):
+                clock = (lead.date_last_stage_update, lead.sla_deadline)
+                if (entry.entered_on, entry.deadline) != clock:
+                    corrections[clock] |= entry
+                continue
+            to_close |= entry
+            if not timed:
+                continue
+            key = (lead.id, lead.stage_id.id, lead.sla_id.id, lead.date_last_stage_update)
+            if key in closed_entries:
+                to_reopen |= closed_entries[key]
+            else:
+                new_values.append(Entry._values_for(lead))
+        # The moment crm stamps on the stage change: the entry closes when the next one opens.
+        to_close.write({"left_on": self.env.cr.now()})
+        to_reopen.write({"left_on": False})
+        for (entered_on, deadline), group in corrections.items():
+            group.write({"entered_on": entered_on, "deadline": deadline})
+        Entry.create(new_values)
 
     # ------------------------------------------------------------
     # SCHEDULED JOB
@@ -175,6 +239,11 @@ class CrmLead(models.Model):
         )
         with sla_writes():
             self.write({"sla_state": state})
+        # The log keeps the flag after the record leaves the stage: one search and one write per batch. Users
+        # never write the log; the job's user may not be allowed to either.
+        self.env["crm.lead.sla.entry"].sudo().search(
+            [("lead_id", "in", self.ids), ("left_on", "=", False)]
+        ).write({"warned" if state == "warning" else "breached": True})
         if state == "warning":
             self._log_qualification_event("sla_warning", note=self.env._("Close to the stage's time limit."))
             return

@@ -3,20 +3,21 @@ from odoo.tools import SQL
 
 
 class CrmStageSlaReport(models.Model):
-    """Time limits: one row per record whose clock runs, that is per active lead or opportunity that entered
-    its current stage while a time limit of that stage applied to it (``crm.lead.sla_id``).
+    """Time limits: one row per entry of a lead or opportunity into a stage while a time limit of that stage
+    applied to it (the log ``crm.lead.sla.entry``), past entries included.
 
-    "Entered" counts those entries: a record that left the stage is no longer counted there, it is counted in
-    the stage it is in now if that stage has a limit. "Breached" counts the entries past their limit (overdue
-    as of the last run of the scheduled job). The time in stage runs from the entry to now; its median is
-    computed over the rows of each group, whatever the grouping.
+    "Entered" counts the entries; "Breached" those that went past their limit (as the scheduled job found),
+    even if the record has left the stage since; "Still in Stage" those still open. The time in stage runs
+    from the entry to the moment the record left, or to now while it is still there; its median is computed
+    over the rows of each group, whatever the grouping. Team, salesperson and type are the record's when it
+    entered the stage.
     """
 
     _name = "crm.stage.sla.report"
     _description = "Time Limits Analysis"
     _inherit = ["crm.sql.report"]
     _auto = False
-    _order = "days_in_stage desc"
+    _order = "date_entered desc"
     _rec_name = "lead_id"
 
     lead_id = fields.Many2one(comodel_name="crm.lead", string="Lead", readonly=True)
@@ -28,15 +29,18 @@ class CrmStageSlaReport(models.Model):
     team_id = fields.Many2one(comodel_name="crm.team", string="Sales Team", readonly=True)
     user_id = fields.Many2one(comodel_name="res.users", string="Salesperson", readonly=True)
     sla_id = fields.Many2one(comodel_name="crm.stage.sla", string="Time Limit", readonly=True)
+    # The furthest the entry went: a record flagged late stays late in the figures once it has left.
     sla_state = fields.Selection(
-        selection=[("on_track", "On Track"), ("warning", "Close to Limit"), ("overdue", "Overdue")],
+        selection=[("on_track", "Within Limit"), ("warning", "Close to Limit"), ("overdue", "Breached")],
         string="Status",
         readonly=True,
     )
     date_entered = fields.Datetime(string="Entered On", readonly=True)
+    date_left = fields.Datetime(string="Left On", readonly=True)
     sla_deadline = fields.Datetime(string="Deadline", readonly=True)
     entered_count = fields.Integer(string="Entered", readonly=True, aggregator="sum")
     breached_count = fields.Integer(string="Breached", readonly=True, aggregator="sum")
+    open_count = fields.Integer(string="Still in Stage", readonly=True, aggregator="sum")
     days_in_stage = fields.Float(string="Days in Stage (avg)", readonly=True, aggregator="avg")
     # The same figure, aggregated as a median: a few forgotten records do not drown the typical time.
     days_in_stage_median = fields.Float(string="Days in Stage (median)", readonly=True, aggregator="median")
@@ -51,32 +55,36 @@ class CrmStageSlaReport(models.Model):
 
     @api.model
     def _select(self):
+        # Until the record left the stage, or until now while it is still there.
+        days = SQL(
+            "EXTRACT(EPOCH FROM (COALESCE(entry.left_on, NOW() AT TIME ZONE 'UTC') - entry.entered_on))"
+            " / 86400.0"
+        )
         return SQL(
             """
-            SELECT lead.id AS id,
-                   lead.id AS lead_id,
-                   lead.type AS lead_type,
-                   lead.company_id AS company_id,
-                   lead.stage_id AS stage_id,
-                   lead.team_id AS team_id,
-                   lead.user_id AS user_id,
-                   lead.sla_id AS sla_id,
-                   lead.sla_state AS sla_state,
-                   lead.date_last_stage_update AS date_entered,
-                   lead.sla_deadline AS sla_deadline,
+            SELECT entry.id AS id,
+                   entry.lead_id AS lead_id,
+                   entry.lead_type AS lead_type,
+                   entry.company_id AS company_id,
+                   entry.stage_id AS stage_id,
+                   entry.team_id AS team_id,
+                   entry.user_id AS user_id,
+                   entry.sla_id AS sla_id,
+                   CASE WHEN entry.breached THEN 'overdue'
+                        WHEN entry.warned THEN 'warning'
+                        ELSE 'on_track' END AS sla_state,
+                   entry.entered_on AS date_entered,
+                   entry.left_on AS date_left,
+                   entry.deadline AS sla_deadline,
                    1 AS entered_count,
-                   CASE WHEN lead.sla_state = 'overdue' THEN 1 ELSE 0 END AS breached_count,
-                   EXTRACT(EPOCH FROM (NOW() AT TIME ZONE 'UTC' - lead.date_last_stage_update)) / 86400.0
-                       AS days_in_stage,
-                   EXTRACT(EPOCH FROM (NOW() AT TIME ZONE 'UTC' - lead.date_last_stage_update)) / 86400.0
-                       AS days_in_stage_median
-            """
+                   CASE WHEN entry.breached THEN 1 ELSE 0 END AS breached_count,
+                   CASE WHEN entry.left_on IS NULL THEN 1 ELSE 0 END AS open_count,
+                   %(days)s AS days_in_stage,
+                   %(days)s AS days_in_stage_median
+            """,
+            days=days,
         )
 
     @api.model
     def _from(self):
-        return SQL("FROM crm_lead lead")
-
-    @api.model
-    def _where(self):
-        return SQL("WHERE lead.active AND lead.sla_id IS NOT NULL")
+        return SQL("FROM crm_lead_sla_entry entry")

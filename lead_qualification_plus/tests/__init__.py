@@ -25,6 +25,7 @@ from . import test_qualification_settings
 from . import test_security_review
 from . import test_crm_only
 from . import test_stage_sla
+from . import test_stage_sla_log
 from . import test_transition_evidence
 from . import test_process_diagram
 from . import test_comeback

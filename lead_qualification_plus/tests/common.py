@@ -10,7 +10,7 @@ Which phase a test runs in, by rule:
   modules could change: none today.
 """
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from odoo import Command, fields
 from odoo.addons.mail.tests.common import mail_new_test_user
@@ -19,6 +19,11 @@ from odoo.tests import Form, TransactionCase
 
 # Where the transition block log looks up whether it runs in a test: patched to log as in production.
 BLOCK_LOG_MODULE = "odoo.addons.lead_qualification_plus.models.crm_transition_block_log"
+
+
+# A week of the time-limit tests: their clocks start on the Monday or the Friday.
+MONDAY = datetime(2026, 1, 5, 9, 0)
+FRIDAY = datetime(2026, 1, 9, 9, 0)
 
 
 def set_qualification_fields(records, values):
@@ -414,3 +419,38 @@ class TransitionPopupTourCommon(TransitionRuleCommon):
         self.assertEqual(lead.tag_ids, tag)
         done = lead.message_ids.filtered(lambda message: message.mail_activity_type_id == self.type_call)
         self.assertIn("Wants 40 desks before March", done.body)
+
+
+class StageSlaCommon(LeadQualificationCommon):
+    """A team led by the manager; a time limit of 3 calendar days on "Contacted", warning after 1 day."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.team.user_id = cls.user_manager
+        # Working hours in UTC, Monday to Friday 8-12 and 13-17 (the calendar's default attendances).
+        cls.calendar = cls.env["resource.calendar"].create({"name": "SLA test hours", "tz": "UTC"})
+        cls.company.resource_calendar_id = cls.calendar
+        cls.sla = cls.env["crm.stage.sla"].create(
+            {
+                "name": "Contact within 3 days",
+                "stage_id": cls.stage_contacted.id,
+                "max_days": 3,
+                "warning_days": 1,
+                "escalate_to": "team_leader",
+            }
+        )
+
+    def _enter(self, leads, stage, when):
+        """Move ``leads`` to ``stage`` as if it happened at ``when`` (the transaction's clock is fixed)."""
+        leads.write({"stage_id": stage.id})
+        leads.write({"date_last_stage_update": when})
+
+    def _escalations(self, leads):
+        return self.env["mail.activity"].search(
+            [
+                ("res_model", "=", "crm.lead"),
+                ("res_id", "in", leads.ids),
+                ("activity_type_id", "=", self.sla.activity_type_id.id),
+            ]
+        )

@@ -14,6 +14,11 @@ registry.category("web_tour.tours").add("lqp_stage_sla_kanban", {
             content: "A card past its stage's time limit shows it",
         },
         {
+            // The title names the deadline, in a format string the translations replace whole.
+            trigger: `${card("SLA tour overdue")} .o_lqp_sla_overdue[title^='Time limit: '][title*='/']`,
+            content: "Its title says until when it had",
+        },
+        {
             trigger: `${card("SLA tour warning")} .o_lqp_sla_warning:contains('Close to time limit')`,
             content: "A card close to its limit shows it too",
         },
