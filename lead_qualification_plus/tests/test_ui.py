@@ -157,3 +157,21 @@ class TestUiTransitionPolicy(HttpCase, TransitionRuleCommon):
         lead = self._create_leads(name="Tour policy opportunity", type="opportunity")
         self.start_tour("/odoo", "lqp_transition_policy", login=self.user_salesman.login)
         self.assertEqual(lead.stage_id, self.stage_contacted)
+
+
+@tagged("post_install", "-at_install")
+class TestUiKanbanAllowedStages(HttpCase, TransitionRuleCommon):
+    def test_kanban_dims_the_stages_a_dragged_card_cannot_reach(self):
+        """In a team that allows only defined moves, dragging a card dims the columns out of its reach; a drop
+        there is refused naming where it may go, the card staying put; the defined move goes through."""
+        self.team.transition_policy = "defined"
+        # Only the team's four columns in the pipeline.
+        other_team = self.env["crm.team"].create({"name": "Elsewhere"})
+        self.env["crm.stage"].search([("team_id", "=", False)]).team_id = other_team
+        self._create_rule([], name="First contact")
+        lead = self._create_leads(name="Tour card to drag", type="opportunity")
+        # The pipeline shows a stage of a team only when it has cards: one in each column but New's.
+        for stage in self.stage_contacted | self.stage_qualified | self.stage_won:
+            self._create_leads(name=f"Tour card in {stage.name}", type="opportunity", stage_id=stage.id)
+        self.start_tour("/odoo", "lqp_kanban_allowed_stages", login=self.user_salesman.login)
+        self.assertEqual(lead.stage_id, self.stage_contacted)
