@@ -125,3 +125,32 @@ registry.category("web_tour.tours").add("lqp_kanban_allowed_stages", {
         },
     ],
 });
+
+registry.category("web_tour.tours").add("lqp_kanban_open_moves", {
+    url: "/odoo/action-crm.crm_lead_action_pipeline",
+    steps: () => [
+        {
+            trigger: `${column("LQP Qualified")} .o_kanban_record:contains('Tour card in LQP Qualified')`,
+            content: "The pipeline shows the team's columns",
+        },
+        {
+            trigger: `${column("LQP New")} ${card}`,
+            content: "Drag the card of a team where any move goes",
+            run: async ({ anchor }) => {
+                await startDrag(anchor);
+                await dropOn("LQP Qualified");
+            },
+        },
+        {
+            trigger: `${column("LQP Qualified")} ${card}`,
+            content: "The card moved",
+        },
+        {
+            trigger: `.o_opportunity_kanban:not(:has(.o_lqp_stage_refused))`,
+            content: "Nothing was dimmed",
+        },
+        {
+            trigger: "body:not(:has(.modal))",
+        },
+    ],
+});
