@@ -19,15 +19,17 @@ class CrmLead(models.Model):
 
     stage_moves_restricted = fields.Boolean(
         compute="_compute_stage_moves_restricted",
-        help="Whether a stage move of this record could be refused: its team allows defined moves only, or an "
-        "active stage rule applies to its moves from its stage (its condition apart). When not, every stage is "
-        "within reach and the pipeline does not ask the server where the card may go.",
+        help="Whether a stage move of this record could be refused: its team allows defined moves only, or "
+        "an active stage rule applies to its moves from its stage (its condition apart). When not, every "
+        "stage is within reach and the pipeline does not ask the server where the card may go.",
     )
 
     @api.depends("team_id.transition_policy", "type", "company_id", "stage_id")
     def _compute_stage_moves_restricted(self):
         # One search for the whole batch of cards the pipeline loads: the rules are few, the cards many.
-        scopes = [rule._scope_filter() for rule in self.env["crm.transition.rule"]._get_candidate_rules("stage")]
+        scopes = [
+            rule._scope_filter() for rule in self.env["crm.transition.rule"]._get_candidate_rules("stage")
+        ]
         for lead in self:
             values = (lead.team_id.id, lead.type, lead.company_id.id, lead.stage_id.id)
             lead.stage_moves_restricted = lead.team_id.transition_policy == "defined" or any(
