@@ -218,7 +218,7 @@ def take(args):
                     f".o_kanban_record:has-text('{DRAGGED_OPPORTUNITY[0]}')"
                 ).first.bounding_box()
                 over = page.locator(
-                    f".o_kanban_group:has(.o_column_title:text-is('{DRAG_OVER_STAGE}'))"
+                    f".o_kanban_group:has(.o_column_title:has-text('{DRAG_OVER_STAGE}'))"
                 ).first.bounding_box()
                 page.mouse.move(card["x"] + 40, card["y"] + 20)
                 page.mouse.down()

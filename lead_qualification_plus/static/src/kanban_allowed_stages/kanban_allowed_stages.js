@@ -64,7 +64,8 @@ patch(CrmKanbanRenderer.prototype, {
             }
             groupEl.classList.add(REFUSED_CLASS);
             groupEl.setAttribute("title", title);
-            groupEl.dataset.lqpHint = hint;
+            // Shown by the column's header, which stays in sight when the pipeline scrolls.
+            groupEl.querySelector(".o_kanban_header")?.setAttribute("data-lqp-hint", hint);
             drag.marked.push(groupEl);
         }
     },
@@ -73,7 +74,7 @@ patch(CrmKanbanRenderer.prototype, {
         for (const groupEl of this.lqpDrag?.marked || []) {
             groupEl.classList.remove(REFUSED_CLASS);
             groupEl.removeAttribute("title");
-            delete groupEl.dataset.lqpHint;
+            groupEl.querySelector(".o_kanban_header")?.removeAttribute("data-lqp-hint");
         }
         this.lqpDrag = null;
     },

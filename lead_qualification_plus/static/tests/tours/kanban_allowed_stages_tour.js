@@ -55,7 +55,7 @@ registry.category("web_tour.tours").add("lqp_kanban_allowed_stages", {
             content: "A stage no rule leads to from New is dimmed, with why in its title",
         },
         {
-            trigger: `${column("LQP Qualified")}[data-lqp-hint]`,
+            trigger: `${column("LQP Qualified")} .o_kanban_header[data-lqp-hint]`,
         },
         {
             trigger: `${column("LQP Contacted")}:not(.o_lqp_stage_refused):not([title])`,
