@@ -180,6 +180,12 @@ class TestTransitionPolicy(TransitionRuleCommon):
             queries.append(self.env.cr.sql_log_count - before)
         self.assertEqual(queries[1], queries[2])
 
+    def test_kanbans_of_leads_load_stage_moves_restricted(self):
+        # Without it, a drag in these kanbans asks the server even where any move goes.
+        for xmlid in ("crm.crm_case_kanban_view_leads", "crm.view_crm_lead_kanban"):
+            arch = self.env["crm.lead"].get_view(self.env.ref(xmlid).id, "kanban")["arch"]
+            self.assertIn('name="stage_moves_restricted"', arch, xmlid)
+
     def test_salesperson_cannot_change_the_policy(self):
         with self.assertRaises(AccessError):
             self.team.with_user(self.user_salesman).transition_policy = "open"
