@@ -28,6 +28,10 @@ BLOCKED_OPPORTUNITY = ["Meeting room equipment"]
 BLOCKED_STAGE = "Contacted"
 # The Qualify dialog of a known customer's lead shows the existing records it matches.
 QUALIFY_LEADS = ["Second office for Deco Addict", "Office furniture for 40 desks", "One standing desk"]
+# A card dragged across the pipeline of a team whose rules are its process, the columns out of its reach
+# dimmed; the column it is held over.
+DRAGGED_OPPORTUNITY = ["Ergonomic chairs for a call centre"]
+DRAG_OVER_STAGE = "Proposition"
 RULE = ["Log first call"]
 PROFILE = ["B2B: company, contact, opportunity"]
 # The team whose process the diagram draws.
@@ -153,6 +157,7 @@ def take(args):
         process_team_id = admin.first_id("crm.team", PROCESS_TEAM)
         qualify_id = admin.first_id("crm.lead", QUALIFY_LEADS, [("type", "=", "lead")])
         blocked_id = admin.first_id("crm.lead", BLOCKED_OPPORTUNITY)
+        dragged_id = admin.first_id("crm.lead", DRAGGED_OPPORTUNITY)
         reports = report_actions(admin)
         if args.lang:
             install_language(admin, args.lang)
@@ -198,8 +203,38 @@ def take(args):
             salesman.shot("disqualify")
             salesman.page.keyboard.press("Escape")
 
+        def kanban_allowed_stages():
+            # The team allows only the moves its rules define for the time of the shot, then gets its own
+            # policy back.
+            team = admin.rpc("crm.lead", "read", [[dragged_id], ["team_id"]])[0]["team_id"][0]
+            policy = admin.rpc("crm.team", "read", [[team], ["transition_policy"]])[0]["transition_policy"]
+            admin.rpc("crm.team", "write", [[team], {"transition_policy": "defined"}])
+            try:
+                salesman.goto(
+                    "/odoo/action-crm.crm_lead_action_pipeline", ".o_kanban_renderer .o_kanban_record"
+                )
+                page = salesman.page
+                card = page.locator(
+                    f".o_kanban_record:has-text('{DRAGGED_OPPORTUNITY[0]}')"
+                ).first.bounding_box()
+                over = page.locator(
+                    f".o_kanban_group:has(.o_column_title:has-text('{DRAG_OVER_STAGE}'))"
+                ).first.bounding_box()
+                page.mouse.move(card["x"] + 40, card["y"] + 20)
+                page.mouse.down()
+                page.mouse.move(card["x"] + 80, card["y"] + 60, steps=5)
+                page.mouse.move(over["x"] + 60, over["y"] + 140, steps=10)
+                salesman.wait(".o_kanban_group.o_lqp_stage_refused")
+                salesman.shot("kanban_allowed_stages")
+                # Escape ends the drag without dropping: the card stays where it is.
+                page.keyboard.press("Escape")
+                page.mouse.up()
+            finally:
+                admin.rpc("crm.team", "write", [[team], {"transition_policy": policy}])
+
         for label, function in [
             ("pipeline", pipeline),
+            ("kanban allowed stages", kanban_allowed_stages),
             ("lead form", lead_form),
             ("checklist", checklist),
             ("transition refused", transition_refused),

@@ -1,7 +1,7 @@
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-from odoo import api, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 # The records code moves without the transition rules (see CrmLead._transition_rules_skipped).
@@ -16,6 +16,25 @@ class CrmLead(models.Model):
     (``crm.transition.rule._check_moves``)."""
 
     _inherit = "crm.lead"
+
+    stage_moves_restricted = fields.Boolean(
+        compute="_compute_stage_moves_restricted",
+        help="Whether a stage move of this record could be refused: its team allows defined moves only, or "
+        "an active stage rule applies to its moves from its stage (its condition apart). When not, every "
+        "stage is within reach and the pipeline does not ask the server where the card may go.",
+    )
+
+    @api.depends("team_id.transition_policy", "type", "company_id", "stage_id")
+    def _compute_stage_moves_restricted(self):
+        # One search for the whole batch of cards the pipeline loads: the rules are few, the cards many.
+        scopes = [
+            rule._scope_filter() for rule in self.env["crm.transition.rule"]._get_candidate_rules("stage")
+        ]
+        for lead in self:
+            values = (lead.team_id.id, lead.type, lead.company_id.id, lead.stage_id.id)
+            lead.stage_moves_restricted = lead.team_id.transition_policy == "defined" or any(
+                applies(*values) for applies in scopes
+            )
 
     @api.model
     def _get_stage_argument(self, stage_id):

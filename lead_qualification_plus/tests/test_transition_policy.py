@@ -152,6 +152,40 @@ class TestTransitionPolicy(TransitionRuleCommon):
         with self.assertRaises(UserError):
             self._create_leads(2).get_allowed_stages()
 
+    def test_stage_moves_restricted_says_whether_the_pipeline_must_ask(self):
+        """The pipeline asks where a dragged card may go only for the cards whose moves could be refused."""
+        lead = self._create_leads().with_user(self.user_salesman)
+        self.assertTrue(lead.stage_moves_restricted, "defined moves only")
+        self.team.transition_policy = "open"
+        self.assertTrue(lead.stage_moves_restricted, "a rule applies to the moves from New")
+        lead.stage_id = self.stage_qualified
+        self.assertFalse(lead.stage_moves_restricted, "no rule leaves Qualified: every move goes through")
+        self.rule.from_stage_ids = False
+        lead.invalidate_recordset(["stage_moves_restricted"])
+        self.assertTrue(lead.stage_moves_restricted, "the rule now applies from every stage")
+        self.rule.team_ids = self.env["crm.team"].create({"name": "Elsewhere"})
+        lead.invalidate_recordset(["stage_moves_restricted"])
+        self.assertFalse(lead.stage_moves_restricted, "the rule is another team's")
+
+    def test_stage_moves_restricted_costs_the_same_for_one_card_or_many(self):
+        other_team = self.env["crm.team"].create({"name": "Other"})
+        self._create_rule([], name="Other team's rule", team_ids=other_team.ids)
+        leads = self._create_leads(20).with_user(self.user_salesman)
+        queries = []
+        # The first batch warms the caches (access rules, registry): the next two are compared.
+        for batch in (leads[-1:], leads[:1], leads):
+            self.env.invalidate_all()
+            before = self.env.cr.sql_log_count
+            batch.mapped("stage_moves_restricted")
+            queries.append(self.env.cr.sql_log_count - before)
+        self.assertEqual(queries[1], queries[2])
+
+    def test_kanbans_of_leads_load_stage_moves_restricted(self):
+        # Without it, a drag in these kanbans asks the server even where any move goes.
+        for xmlid in ("crm.crm_case_kanban_view_leads", "crm.view_crm_lead_kanban"):
+            arch = self.env["crm.lead"].get_view(self.env.ref(xmlid).id, "kanban")["arch"]
+            self.assertIn('name="stage_moves_restricted"', arch, xmlid)
+
     def test_salesperson_cannot_change_the_policy(self):
         with self.assertRaises(AccessError):
             self.team.with_user(self.user_salesman).transition_policy = "open"

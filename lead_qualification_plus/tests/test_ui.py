@@ -1,6 +1,8 @@
 """The browser tours, one class per tour: ``TestUi<Feature>`` runs the tour ``lqp_<feature>`` of
 ``static/tests/tours/<feature>_tour.js``."""
 
+from unittest.mock import patch
+
 from odoo.tests import HttpCase, tagged
 
 from .common import (
@@ -157,3 +159,50 @@ class TestUiTransitionPolicy(HttpCase, TransitionRuleCommon):
         lead = self._create_leads(name="Tour policy opportunity", type="opportunity")
         self.start_tour("/odoo", "lqp_transition_policy", login=self.user_salesman.login)
         self.assertEqual(lead.stage_id, self.stage_contacted)
+
+
+@tagged("post_install", "-at_install")
+class TestUiKanbanAllowedStages(HttpCase, TransitionRuleCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # Only the team's four columns in the pipeline.
+        cls.other_team = cls.env["crm.team"].create({"name": "Elsewhere"})
+        cls.env["crm.stage"].search([("team_id", "=", False)]).team_id = cls.other_team
+        cls.lead = cls._create_leads(name="Tour card to drag", type="opportunity")
+        # The pipeline shows a stage of a team only when it has cards: one in each column but New's.
+        for stage in cls.stage_contacted | cls.stage_qualified | cls.stage_won:
+            cls._create_leads(name=f"Tour card in {stage.name}", type="opportunity", stage_id=stage.id)
+
+    def _start_tour_counting_questions(self, tour):
+        """Run ``tour`` as the salesperson; return the ids of the records the browser asked
+        ``get_allowed_stages`` about (the refusal's own list of next stages apart)."""
+        CrmLead = type(self.env["crm.lead"])
+        get_allowed_stages = CrmLead.get_allowed_stages
+        asked = []
+
+        def counting(records, check_requirements=True):
+            if check_requirements:
+                asked.extend(records.ids)
+            return get_allowed_stages(records, check_requirements=check_requirements)
+
+        with patch.object(CrmLead, "get_allowed_stages", counting):
+            self.start_tour("/odoo", tour, login=self.user_salesman.login)
+        return asked
+
+    def test_kanban_dims_the_stages_a_dragged_card_cannot_reach(self):
+        """In a team that allows only defined moves, dragging a card dims the columns out of its reach; a drop
+        there is refused naming where it may go, the card staying put; the defined move goes through."""
+        self.team.transition_policy = "defined"
+        self._create_rule([], name="First contact")
+        asked = self._start_tour_counting_questions("lqp_kanban_allowed_stages")
+        self.assertEqual(self.lead.stage_id, self.stage_contacted)
+        self.assertEqual(asked, [self.lead.id] * 2, "one question per drag, none on loading the pipeline")
+
+    def test_kanban_of_a_team_where_any_move_goes_asks_nothing(self):
+        """A card whose moves nothing can refuse (open policy, no rule of its team) is dragged without a
+        question to the server and without marks."""
+        self._create_rule([], name="Elsewhere's first contact", team_ids=self.other_team.ids)
+        asked = self._start_tour_counting_questions("lqp_kanban_open_moves")
+        self.assertEqual(self.lead.stage_id, self.stage_qualified)
+        self.assertEqual(asked, [])

@@ -1,8 +1,8 @@
 import { useEffect, useState } from "@odoo/owl";
-import { _t } from "@web/core/l10n/translation";
 import { useService } from "@web/core/utils/hooks";
 import { patch } from "@web/core/utils/patch";
 import { StatusBarField } from "@web/views/fields/statusbar/statusbar_field";
+import { fetchAllowedStages, refusedStageTitle } from "../allowed_stages/allowed_stages";
 
 function isLeadStage({ record, name }) {
     return record.resModel === "crm.lead" && name === "stage_id";
@@ -24,14 +24,9 @@ patch(StatusBarField.prototype, {
                 if (!resId) {
                     return;
                 }
-                orm.silent
-                    .call("crm.lead", "get_allowed_stages", [[resId]])
-                    .then((ids) => {
-                        this.lqpAllowed.ids = ids;
-                    })
-                    .catch(() => {
-                        this.lqpAllowed.ids = null;
-                    });
+                fetchAllowedStages(orm, resId).then((ids) => {
+                    this.lqpAllowed.ids = ids;
+                });
             },
             () => [this.props.record.resId, this.props.record.data.stage_id?.[0]]
         );
@@ -43,9 +38,7 @@ patch(StatusBarField.prototype, {
     },
 
     lqpItemTitle(item) {
-        return this.lqpIsRefused(item)
-            ? _t("Not a next step for this record now: the move would be refused or ask for work first.")
-            : "";
+        return this.lqpIsRefused(item) ? refusedStageTitle() : "";
     },
 
     /**
