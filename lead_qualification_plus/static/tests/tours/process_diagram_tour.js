@@ -1,5 +1,5 @@
 import { registry } from "@web/core/registry";
-import { openCrmSteps } from "./crm_tour_steps";
+import { openCrmConfigurationSteps } from "./crm_tour_steps";
 
 /** Whether ``element`` is wider than its box, i.e. scrolls sideways. */
 const scrollsSideways = (element) => element.scrollWidth > element.clientWidth + 1;
@@ -57,17 +57,10 @@ function assertWholeProcessShown() {
 registry.category("web_tour.tours").add("lqp_process_diagram", {
     url: "/odoo",
     steps: () => [
-        ...openCrmSteps(),
-        {
-            trigger: ".o_main_navbar button:contains('Configuration')",
-            content: "Open the configuration menu",
-            run: "click",
-        },
-        {
-            trigger: ".dropdown-item[data-menu-xmlid='lead_qualification_plus.crm_team_process_diagram_menu']",
-            content: "Open the process diagram",
-            run: "click",
-        },
+        ...openCrmConfigurationSteps(
+            "lead_qualification_plus.crm_team_process_diagram_menu",
+            "Open the process diagram"
+        ),
         {
             trigger: "select.o_lqp_process_team",
             content: "Choose the team",

@@ -1,5 +1,5 @@
 import { registry } from "@web/core/registry";
-import { openCrmSteps } from "./crm_tour_steps";
+import { openCrmConfigurationSteps } from "./crm_tour_steps";
 
 const actions = ".o_field_widget[name='action_server_ids']";
 
@@ -8,17 +8,10 @@ const actions = ".o_field_widget[name='action_server_ids']";
 registry.category("web_tour.tours").add("lqp_transition_actions_after", {
     url: "/odoo",
     steps: () => [
-        ...openCrmSteps(),
-        {
-            trigger: ".o_main_navbar button:contains('Configuration')",
-            content: "Open the configuration menu",
-            run: "click",
-        },
-        {
-            trigger: ".dropdown-item[data-menu-xmlid='lead_qualification_plus.crm_transition_rule_menu']",
-            content: "Open the transition rules",
-            run: "click",
-        },
+        ...openCrmConfigurationSteps(
+            "lead_qualification_plus.crm_transition_rule_menu",
+            "Open the transition rules"
+        ),
         {
             trigger: ".o_list_view .o_data_row td:contains('Tour welcome rule')",
             content: "Open the stage rule",
