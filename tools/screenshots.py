@@ -36,6 +36,10 @@ RULE = ["Log first call"]
 PROFILE = ["B2B: company, contact, opportunity"]
 # The team whose process the diagram draws.
 PROCESS_TEAM = ["Qualification Desk"]
+# A rule that runs an action after the move.
+ACTIONS_AFTER_RULE = ["Log first call"]
+# An opportunity of a team that allows only defined moves, with stages both within reach and out of it.
+DEFINED_MOVES_LEAD = ["Ergonomic chairs for a call centre"]
 MODULE = "lead_qualification_plus"
 # Reports: every window action of the addon whose XML id says report, these first.
 REPORTS = ["crm_qualification_report_action", "crm_transition_block_log_action"]
@@ -158,6 +162,8 @@ def take(args):
         qualify_id = admin.first_id("crm.lead", QUALIFY_LEADS, [("type", "=", "lead")])
         blocked_id = admin.first_id("crm.lead", BLOCKED_OPPORTUNITY)
         dragged_id = admin.first_id("crm.lead", DRAGGED_OPPORTUNITY)
+        defined_moves_id = admin.first_id("crm.lead", DEFINED_MOVES_LEAD)
+        actions_after_rule_id = admin.first_id("crm.transition.rule", ACTIONS_AFTER_RULE)
         reports = report_actions(admin)
         if args.lang:
             install_language(admin, args.lang)
@@ -232,10 +238,18 @@ def take(args):
             finally:
                 admin.rpc("crm.team", "write", [[team], {"transition_policy": policy}])
 
+        def lead_form_defined_moves():
+            salesman.goto(
+                f"/odoo/action-crm.crm_lead_action_pipeline/{defined_moves_id}",
+                ".o_statusbar_status .o_lqp_stage_refused",
+            )
+            salesman.shot("lead_form_defined_moves")
+
         for label, function in [
             ("pipeline", pipeline),
             ("kanban allowed stages", kanban_allowed_stages),
             ("lead form", lead_form),
+            ("lead form defined moves", lead_form_defined_moves),
             ("checklist", checklist),
             ("transition refused", transition_refused),
             ("qualify", qualify),
@@ -252,6 +266,23 @@ def take(args):
         def rule_form():
             manager.goto(f"/odoo/action-{MODULE}.crm_transition_rule_action/{rule_id}", ".o_form_view")
             manager.shot("rule_form")
+
+        def rule_actions_after():
+            manager.goto(
+                f"/odoo/action-{MODULE}.crm_transition_rule_action/{actions_after_rule_id}", ".o_form_view"
+            )
+            manager.page.click(".o_notebook .nav-link:has-text('After the Move')")
+            manager.wait(".o_field_widget[name='action_server_ids'] .o_data_row")
+            manager.shot("rule_actions_after")
+
+        def forced_transitions():
+            manager.goto(f"/odoo/action-{MODULE}.crm_transition_forced_action", ".o_pivot table")
+            manager.shot("forced_transitions")
+            # Why each move was forced: the reasons, in the list.
+            manager.page.click(".o_control_panel .o_switch_view.o_list")
+            manager.page.mouse.move(0, 0)
+            manager.wait(".o_list_view .o_data_row td[name='reason']")
+            manager.shot("forced_transitions_list")
 
         def profile_form():
             manager.goto(
@@ -281,6 +312,8 @@ def take(args):
             manager.page.set_viewport_size({"width": size[0], "height": size[1]})
 
         attempt("rule form", rule_form, manager)
+        attempt("rule actions after", rule_actions_after, manager)
+        attempt("forced transitions", forced_transitions, manager)
         attempt("process diagram", process_diagram, manager)
         attempt("profile form", profile_form, manager)
         for name in reports:

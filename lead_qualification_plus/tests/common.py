@@ -454,3 +454,26 @@ class StageSlaCommon(LeadQualificationCommon):
                 ("activity_type_id", "=", self.sla.activity_type_id.id),
             ]
         )
+
+
+class ProcessDiagramTourCommon(TransitionRuleCommon):
+    """The process diagram tour, run at more than one screen size."""
+
+    def _run_process_diagram_tour(self):
+        """A sales manager opens the diagram from the configuration, reads it and opens a rule from it."""
+        call = {"name": "Call", "kind": "activity_done", "activity_type_id": self.type_call.id}
+        job = {"name": "Job position known", "kind": "field", "field_id": self.field_function.id}
+        self._create_rule([call, job])
+        self._create_rule([job], name="Sign", from_stage_ids=[Command.clear()], to_stage_id=self.stage_won.id)
+        self.Rule.create(
+            {
+                "name": "Budget known",
+                "target": "qualify",
+                "team_ids": [Command.set(self.team.ids)],
+                "from_stage_ids": [Command.set(self.stage_contacted.ids)],
+                "requirement_ids": [
+                    Command.create({"name": "Budget", "kind": "field", "field_id": self.field_revenue.id})
+                ],
+            }
+        )
+        self.start_tour("/odoo", "lqp_process_diagram", login=self.user_manager.login)

@@ -2,7 +2,7 @@ from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, tagged
 
-from .common import TransitionRuleCommon
+from .common import ProcessDiagramTourCommon, TransitionRuleCommon
 
 
 @tagged("post_install", "-at_install")
@@ -138,22 +138,23 @@ class TestProcessDiagram(TransitionRuleCommon):
 
 
 @tagged("post_install", "-at_install")
-class TestProcessDiagramUi(HttpCase, TransitionRuleCommon):
+class TestProcessDiagramUi(HttpCase, ProcessDiagramTourCommon):
+    """At 1280 pixels the whole process shows, the stages every team shares included (ten nodes)."""
+
+    browser_size = "1280x800"
+
     def test_manager_reads_the_process(self):
         """A sales manager opens the diagram from the configuration, reads it and opens a rule from it."""
-        call = {"name": "Call", "kind": "activity_done", "activity_type_id": self.type_call.id}
-        job = {"name": "Job position known", "kind": "field", "field_id": self.field_function.id}
-        self._create_rule([call, job])
-        self._create_rule([job], name="Sign", from_stage_ids=[Command.clear()], to_stage_id=self.stage_won.id)
-        self.Rule.create(
-            {
-                "name": "Budget known",
-                "target": "qualify",
-                "team_ids": [Command.set(self.team.ids)],
-                "from_stage_ids": [Command.set(self.stage_contacted.ids)],
-                "requirement_ids": [
-                    Command.create({"name": "Budget", "kind": "field", "field_id": self.field_revenue.id})
-                ],
-            }
-        )
-        self.start_tour("/odoo", "lqp_process_diagram", login=self.user_manager.login)
+        self._run_process_diagram_tour()
+
+
+@tagged("post_install", "-at_install")
+class TestProcessDiagramUiNarrow(HttpCase, ProcessDiagramTourCommon):
+    """At 1024 pixels a process of the team's own stages (six nodes, as the demo's) shows whole, legible."""
+
+    browser_size = "1024x768"
+
+    def test_manager_reads_the_process(self):
+        other_team = self.env["crm.team"].create({"name": "Elsewhere"})
+        self.env["crm.stage"].search([("team_id", "=", False)]).team_id = other_team
+        self._run_process_diagram_tour()

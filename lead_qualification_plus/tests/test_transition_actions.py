@@ -1,4 +1,5 @@
 from odoo import Command
+from odoo.addons.mail.tests.common import mail_new_test_user
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
@@ -159,6 +160,33 @@ class TestTransitionActions(TransitionRuleCommon):
         with mute_logger(_ENGINE_LOGGER):
             more.write({"stage_id": self.stage_contacted.id})
         self.assertEqual(self.env["mail.activity"].search_count([("summary", "ilike", "Note the move")]), 1)
+
+    def test_sales_manager_reads_the_actions_on_leads_only(self):
+        """The rule form lists the actions to choose from: a sales manager reads those on leads, not others,
+        and writes none; a salesperson reads none."""
+        partner_action = self.env["ir.actions.server"].create(
+            {"name": "On partners", "model_id": self.env["ir.model"]._get_id("res.partner"), "state": "code"}
+        )
+        Actions = self.env["ir.actions.server"].with_user(self.user_manager)
+        found = Actions.search([("id", "in", (self.action_priority | partner_action).ids)])
+        self.assertEqual(found, self.action_priority)
+        self.assertEqual(
+            self.rule.with_user(self.user_manager).action_server_ids.mapped("name"),
+            ["Note the move", "Raise the priority", "Thank the customer"],
+        )
+        with self.assertRaises(AccessError):
+            partner_action.with_user(self.user_manager).read(["name"])
+        with self.assertRaises(AccessError):
+            self.action_priority.with_user(self.user_manager).write({"value": "1"})
+        with self.assertRaises(AccessError):
+            self.action_code.with_user(self.user_manager).read(["code"])
+        with self.assertRaises(AccessError):
+            self.action_priority.with_user(self.user_salesman).read(["name"])
+        # Administrators still read every action.
+        admin = mail_new_test_user(
+            self.env, login="lqp_test_admin", groups="base.group_system,sales_team.group_sale_manager"
+        )
+        self.assertEqual(partner_action.with_user(admin).read(["name"])[0]["name"], "On partners")
 
     def test_only_administrators_actions_may_be_chosen(self):
         """A sales manager may configure rules, not get code of his own run in superuser mode."""

@@ -206,3 +206,55 @@ class TestUiKanbanAllowedStages(HttpCase, TransitionRuleCommon):
         asked = self._start_tour_counting_questions("lqp_kanban_open_moves")
         self.assertEqual(self.lead.stage_id, self.stage_qualified)
         self.assertEqual(asked, [])
+
+
+@tagged("post_install", "-at_install")
+class TestUiTransitionRecommended(HttpCase, TransitionRuleCommon):
+    def test_recommended_item_does_not_block(self):
+        """The checklist shows an optional item as recommended: the move waits for the required item only."""
+        self._create_rule(
+            [
+                {"name": "Job position known", "kind": "field", "field_id": self.field_function.id},
+                {"name": "Attach the brochure you sent", "kind": "attachment", "optional": True},
+            ]
+        )
+        lead = self._create_leads(name="Tour recommended lead", function=False)
+        self.start_tour("/odoo", "lqp_transition_recommended", login=self.user_salesman.login)
+        self.assertEqual(lead.stage_id, self.stage_contacted)
+        self.assertEqual(lead.function, "Head of Purchasing")
+        self.assertFalse(
+            self.env["ir.attachment"].search([("res_model", "=", "crm.lead"), ("res_id", "=", lead.id)]),
+            "moved without the recommended brochure",
+        )
+
+
+@tagged("post_install", "-at_install")
+class TestUiTransitionActionsAfter(HttpCase, TransitionRuleCommon):
+    def test_manager_picks_an_action_that_runs_after_the_move(self):
+        """A sales manager, not an administrator, picks an administrator's server action on a stage rule; it
+        runs on the next record moved through the rule."""
+        self.assertFalse(self.user_manager.has_group("base.group_system"))
+        model = self.env["ir.model"]._get("crm.lead")
+        # Made by the test's superuser, as an administrator makes them.
+        hot = self.env["ir.actions.server"].create(
+            {
+                "name": "Mark as hot",
+                "model_id": model.id,
+                "state": "object_write",
+                "update_path": "priority",
+                "evaluation_type": "value",
+                "value": "3",
+            }
+        )
+        self.env["ir.actions.server"].create(
+            {"name": "Tour partner action", "model_id": self.env["ir.model"]._get_id("res.partner")}
+        )
+        rule = self._create_rule([], name="Tour welcome rule")
+        # Only the team's four stages in the status bar: all of them fit inline, none in its "More" menu.
+        other_team = self.env["crm.team"].create({"name": "Elsewhere"})
+        self.env["crm.stage"].search([("team_id", "=", False)]).team_id = other_team
+        lead = self._create_leads(name="Tour welcome lead", priority="0")
+        self.start_tour("/odoo", "lqp_transition_actions_after", login=self.user_manager.login)
+        self.assertEqual(rule.action_server_ids, hot)
+        self.assertEqual(lead.stage_id, self.stage_contacted)
+        self.assertEqual(lead.priority, "3")

@@ -28,3 +28,20 @@ export function openLeadsSteps() {
         },
     ];
 }
+
+/** Steps opening the CRM configuration menu ``menuXmlid`` (e.g. the transition rules) from the home menu. */
+export function openCrmConfigurationSteps(menuXmlid, content) {
+    return [
+        ...openCrmSteps(),
+        {
+            trigger: ".o_main_navbar button:contains('Configuration')",
+            content: "Open the configuration menu",
+            run: "click",
+        },
+        {
+            trigger: `.dropdown-item[data-menu-xmlid='${menuXmlid}']`,
+            content,
+            run: "click",
+        },
+    ];
+}

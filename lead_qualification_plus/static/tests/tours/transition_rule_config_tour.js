@@ -1,5 +1,5 @@
 import { registry } from "@web/core/registry";
-import { openCrmSteps } from "./crm_tour_steps";
+import { openCrmConfigurationSteps } from "./crm_tour_steps";
 
 const pick = (selector, text) => [
     {
@@ -16,17 +16,10 @@ const pick = (selector, text) => [
 registry.category("web_tour.tours").add("lqp_transition_rule_config", {
     url: "/odoo",
     steps: () => [
-        ...openCrmSteps(),
-        {
-            trigger: ".o_main_navbar button:contains('Configuration')",
-            content: "Open the configuration menu",
-            run: "click",
-        },
-        {
-            trigger: ".dropdown-item[data-menu-xmlid='lead_qualification_plus.crm_transition_rule_menu']",
-            content: "Open the transition rules",
-            run: "click",
-        },
+        ...openCrmConfigurationSteps(
+            "lead_qualification_plus.crm_transition_rule_menu",
+            "Open the transition rules"
+        ),
         {
             trigger: ".o_list_button_add",
             content: "Create a rule",
