@@ -1,8 +1,12 @@
-from odoo import SUPERUSER_ID, models
+from odoo import SUPERUSER_ID, fields, models
 
 
 class IrActionsServer(models.Model):
     _inherit = "ir.actions.server"
+
+    # Sales managers read the server actions on leads to choose those a transition rule runs: a webhook's URL
+    # often carries its secret token, and stays an administrator's read, as the code of an action does.
+    webhook_url = fields.Char(groups="base.group_system")
 
     def _lqp_made_by_administrator(self):
         """Whether server action ``self`` was created and last changed by an administrator (or by a module's

@@ -181,6 +181,8 @@ class TestTransitionActions(TransitionRuleCommon):
         with self.assertRaises(AccessError):
             self.action_code.with_user(self.user_manager).read(["code"])
         with self.assertRaises(AccessError):
+            self.action_priority.with_user(self.user_manager).read(["webhook_url"])
+        with self.assertRaises(AccessError):
             self.action_priority.with_user(self.user_salesman).read(["name"])
         # Administrators still read every action.
         admin = mail_new_test_user(
