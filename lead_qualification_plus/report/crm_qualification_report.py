@@ -67,7 +67,7 @@ class CrmQualificationReport(models.Model):
     team_id = fields.Many2one(comodel_name="crm.team", string="Sales Team", readonly=True)
     user_id = fields.Many2one(comodel_name="res.users", string="Salesperson", readonly=True)
     source_id = fields.Many2one(comodel_name="utm.source", string="Source", readonly=True)
-    medium_id = fields.Many2one(comodel_name="utm.medium", string="Medium", readonly=True)
+    medium_id = fields.Many2one(comodel_name="utm.medium", string="Marketing Medium", readonly=True)
     campaign_id = fields.Many2one(comodel_name="utm.campaign", string="Campaign", readonly=True)
     country_id = fields.Many2one(comodel_name="res.country", string="Country", readonly=True)
     stage_id = fields.Many2one(comodel_name="crm.stage", string="Stage", readonly=True)
