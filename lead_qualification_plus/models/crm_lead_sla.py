@@ -149,7 +149,8 @@ class CrmLead(models.Model):
         a stage entry date written by hand (an import). A batch of queries, whatever the number of records."""
         if not self:
             return
-        # Users never write the log: it follows the moves their rights on the records allowed.
+        # sudo: users never write the log; it only mirrors the clocks of self, records the caller has just
+        # created or written with their own rights, and takes no value from the caller.
         Entry = self.env["crm.lead.sla.entry"].sudo()
         dates = [date for date in self.mapped("date_last_stage_update") if date]
         entries = Entry.search_fetch(
@@ -239,8 +240,9 @@ class CrmLead(models.Model):
         )
         with sla_writes():
             self.write({"sla_state": state})
-        # The log keeps the flag after the record leaves the stage: one search and one write per batch. Users
-        # never write the log; the job's user may not be allowed to either.
+        # The log keeps the flag after the record leaves the stage: one search and one write per batch.
+        # sudo: the job's user may not write the log; the entries are those of self (the job's own search) and
+        # the only value written is the flag the job decided, nothing a user passes.
         self.env["crm.lead.sla.entry"].sudo().search(
             [("lead_id", "in", self.ids), ("left_on", "=", False)]
         ).write({"warned" if state == "warning" else "breached": True})

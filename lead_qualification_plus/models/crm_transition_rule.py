@@ -189,7 +189,8 @@ class CrmTransitionRule(models.Model):
     @api.constrains("target", "action_server_ids")
     def _check_qualify_rule_without_actions(self):
         # Actions after the move run after moves to a stage only: on a qualify rule they would never run.
-        # sudo: reads whether the rule has actions; its author (a sales manager) may not read server actions.
+        # sudo: only reads whether the rules being saved have actions (their author, a sales manager, reads
+        # only the actions on leads); it writes nothing and reaches no other record.
         for rule in self.sudo().filtered(lambda rule: rule.target == "qualify" and rule.action_server_ids):
             raise ValidationError(
                 self.env._(
